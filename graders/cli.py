@@ -1,0 +1,301 @@
+"""The `grade` command.
+
+grade PATH... [--assignment ID] [--out DIR]    grade submissions (TA)
+grade --self [PATH] [--assignment ID] [--bundle FILE]
+                                               public checks only (student)
+grade verify [ID...]                           grade the reference solutions (CI)
+grade answers ID --json                        the reference answers
+grade list                                     assignments, questions, points
+grade lint [RUBRIC...]                         validate rubrics
+grade bundle ID -o FILE                        a self-check bundle for students
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from rich.console import Console
+
+from .assignments import Assignment, all_assignments, detect, get_assignment, rubrics_dir
+from .bundle import BUNDLE_SUFFIX, find_bundle, read_bundle, write_bundle
+from .engine import Grader, Options
+from .judge.verdict import Seen
+from .load import discover, read_submission
+from .report.files import write_atomic, write_reports
+from .report.table import print_checks, results_table
+from .rubric import RubricError, load_rubric
+
+COMMANDS = ("verify", "answers", "list", "lint", "bundle")
+SANDBOX_NOTE = """\
+sandbox: each submission runs in its own child process and session, cell by cell,
+with a time limit per cell and per submission (the process tree is killed when
+one runs out), an address-space cap, a file-size cap, a scratch working folder,
+HOME and TMPDIR inside it, and no network: a new network namespace where the
+grader may create one (root or CAP_SYS_ADMIN), else socket connections refused
+inside Python. The grader's own packages cannot be imported from a submission.
+"""
+
+console = Console(highlight=False)
+errors = Console(stderr=True, highlight=False)
+
+
+def _options(args: argparse.Namespace, public_only: bool = False) -> Options:
+    return Options(
+        public_only=public_only,
+        workers=getattr(args, "workers", 1) or 1,
+        cell_timeout=getattr(args, "cell_timeout", None),
+        total_timeout=getattr(args, "timeout", None),
+        cache_dir=Path(args.cache_dir) if getattr(args, "cache_dir", None) else None,
+    )
+
+
+def _grade_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="grade",
+        description="Grade PyTorch course submissions against YAML rubrics.",
+        epilog="other commands: "
+        + ", ".join(COMMANDS)
+        + " (grade COMMAND --help)\n\n"
+        + SANDBOX_NOTE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "paths", nargs="*", type=Path, help="notebooks, modules, or folders of them"
+    )
+    parser.add_argument(
+        "--self",
+        dest="self_check",
+        action="store_true",
+        help="check your own work: public checks only",
+    )
+    parser.add_argument("--assignment", "-a", help="assignment id (default: detected)")
+    parser.add_argument("--bundle", type=Path, help="self-check bundle to grade with")
+    parser.add_argument(
+        "--out", "-o", type=Path, help="write results.json, gradebook.csv, feedback/ here"
+    )
+    parser.add_argument("--workers", "-j", type=int, default=1, help="submissions at once")
+    parser.add_argument("--cell-timeout", type=float, help="seconds per cell")
+    parser.add_argument("--timeout", type=float, help="seconds per submission")
+    parser.add_argument("--cache-dir", help="where reference expectations are cached")
+    parser.add_argument("--details", action="store_true", help="show expected values (TA)")
+    return parser
+
+
+def _command_parser(name: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=f"grade {name}")
+    if name == "verify":
+        parser.add_argument("ids", nargs="*", help="assignments (default: all)")
+        parser.add_argument("--cache-dir")
+    elif name == "answers":
+        parser.add_argument("id")
+        parser.add_argument("--json", action="store_true", help="print JSON (the default)")
+        parser.add_argument("--cache-dir")
+    elif name == "lint":
+        parser.add_argument("rubrics", nargs="*", type=Path, help="default: every rubric")
+    elif name == "bundle":
+        parser.add_argument("id")
+        parser.add_argument("-o", "--output", type=Path, required=True)
+        parser.add_argument("--cache-dir")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] in COMMANDS:
+            args = _command_parser(argv[0]).parse_args(argv[1:])
+            return globals()[f"_cmd_{argv[0]}"](args)
+        args = _grade_parser().parse_args(argv)
+        return _cmd_self(args) if args.self_check else _cmd_grade(args)
+    except RubricError as exc:
+        for line in str(exc).splitlines():
+            errors.print(f"[red]error:[/red] {line}", markup=True)
+        return 2
+    except KeyboardInterrupt:
+        errors.print("interrupted: nothing half-written was left behind")
+        return 130
+
+
+def _choose(
+    submission_path: Path, assignment_id: str | None, candidates: list[Assignment]
+) -> Assignment:
+    if assignment_id:
+        for assignment in candidates:
+            if assignment.id == assignment_id:
+                return assignment
+        known = ", ".join(a.id for a in candidates)
+        raise RubricError(f"no assignment {assignment_id!r} (known: {known})")
+    return detect(read_submission(submission_path), candidates)
+
+
+def _cmd_grade(args: argparse.Namespace) -> int:
+    if not args.paths:
+        _grade_parser().print_usage()
+        errors.print("error: give submissions to grade, or --self, or a command")
+        return 2
+    missing = [p for p in args.paths if not p.exists()]
+    if missing:
+        raise RubricError(f"{missing[0]}: no such file or folder")
+    candidates = [read_bundle(args.bundle)] if args.bundle else all_assignments()
+    paths = discover(args.paths)
+    if not paths:
+        raise RubricError(f"{args.paths[0]}: no .ipynb or .py submissions found")
+    groups: dict[str, tuple[Assignment, list[Path]]] = {}
+    for path in paths:
+        assignment = _choose(path, args.assignment, candidates)
+        groups.setdefault(assignment.id, (assignment, []))[1].append(path)
+    status = 0
+    for assignment, group in groups.values():
+        grader = Grader(assignment, _options(args))
+        started = time.monotonic()
+        with console.status(f"grading {len(group)} {assignment.id} submission(s)"):
+            results = grader.grade_paths(group)
+        question_ids = [q.id for q in grader.rubric.questions]
+        console.print(results_table(assignment.id, question_ids, results))
+        console.print(f"{len(results)} graded in {time.monotonic() - started:.1f} s")
+        if args.out:
+            out = args.out / assignment.id if len(groups) > 1 else args.out
+            write_reports(out, assignment.id, question_ids, results)
+            console.print(f"wrote {out}/results.json, gradebook.csv and feedback/")
+        if any(r.error for r in results):
+            status = 1
+    return status
+
+
+def _cmd_self(args: argparse.Namespace) -> int:
+    target = args.paths[0] if args.paths else Path.cwd()
+    if len(args.paths) > 1:
+        raise RubricError("--self checks one submission: give one notebook, module or folder")
+    if target.is_dir():
+        found = discover([target])
+        if len(found) != 1:
+            raise RubricError(
+                f"{target}: found {len(found)} submissions; give the notebook "
+                f"to check, e.g. grade --self my_work.ipynb"
+            )
+        target = found[0]
+    bundle = args.bundle or find_bundle(target.parent if target.is_file() else target)
+    candidates = [read_bundle(bundle)] if bundle else all_assignments()
+    assignment = _choose(target, args.assignment, candidates)
+    grader = Grader(assignment, _options(args, public_only=True))
+    with console.status(f"checking {target.name} against {assignment.id} (public checks)"):
+        result = grader.grade(read_submission(target))
+    if result.error:
+        errors.print(f"[red]error:[/red] {result.error}", markup=True)
+        return 1
+    for note in result.notes:
+        console.print(f"[yellow]note:[/yellow] {note}", markup=True)
+    print_checks(console, result, show_detail=args.details)
+    console.print(
+        f"[bold]public checks: {result.score:g} / {result.max_score:g}[/bold] "
+        f"({result.seconds:.1f} s); hidden checks are graded by your TA",
+        markup=True,
+    )
+    return 0 if result.full_marks else 1
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    assignments = [get_assignment(i) for i in args.ids] if args.ids else all_assignments()
+    failed = []
+    for assignment in assignments:
+        grader = Grader(assignment, _options(args))
+        with console.status(f"verifying {assignment.id}"):
+            result = grader.verify()
+        print_checks(console, result, show_detail=True)
+        for note in result.notes:
+            console.print(f"[yellow]note:[/yellow] {note}", markup=True)
+        for deferred in assignment.rubric.deferred:
+            console.print(f"not graded yet: {deferred.question}: {deferred.reason}")
+        mark = "[green]full marks[/green]" if result.full_marks else "[red]NOT full marks[/red]"
+        console.print(
+            f"[bold]{assignment.id}[/bold]: {result.score:g} / {result.max_score:g} "
+            f"{mark} ({result.seconds:.1f} s)",
+            markup=True,
+        )
+        if not result.full_marks:
+            failed.append(assignment.id)
+    if failed:
+        errors.print(
+            f"[red]reference solutions short of full marks:[/red] {', '.join(failed)}", markup=True
+        )
+        return 1
+    return 0
+
+
+def answers(assignment: Assignment, options: Options | None = None) -> dict:
+    """The reference answers of every check that has one, by question id."""
+    grader = Grader(assignment, options or Options())
+    expectations = grader.expectations()
+
+    questions: dict[str, dict] = {}
+    for question in grader.rubric.questions:
+        for check in question.checks:
+            found = check.answers(Seen(expectations.get(f"{question.id}/{check.id}", {})))
+            if found:
+                value = found["expected"] if list(found) == ["expected"] else found
+                questions.setdefault(question.id, {})[check.id] = value
+    return {"assignment": assignment.id, "questions": questions}
+
+
+def _cmd_answers(args: argparse.Namespace) -> int:
+    data = answers(get_assignment(args.id), _options(args))
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    for assignment in all_assignments():
+        rubric = assignment.rubric
+        console.print(
+            f"[bold]{rubric.assignment}[/bold]  {rubric.title} "
+            f"({rubric.max_score:g} points auto-graded)",
+            markup=True,
+        )
+        for question in rubric.questions:
+            public = sum(c.points for c in question.checks if c.visibility == "public")
+            console.print(
+                f"  {question.id:<8} {question.points:>5g} pts  "
+                f"({public:g} public)  {question.title}",
+                markup=False,
+            )
+        for deferred in rubric.deferred:
+            console.print(
+                f"  {deferred.question:<8}   not graded yet: {deferred.reason}", markup=False
+            )
+    return 0
+
+
+def _cmd_lint(args: argparse.Namespace) -> int:
+    paths = args.rubrics or sorted(rubrics_dir().glob("*.yaml"))
+    problems = 0
+    for path in paths:
+        try:
+            rubric = load_rubric(path)
+        except RubricError as exc:
+            problems += 1
+            for line in str(exc).splitlines():
+                errors.print(f"[red]error:[/red] {line}", markup=True)
+            continue
+        console.print(
+            f"{path}: ok ({len(rubric.questions)} questions, {rubric.max_score:g} points)"
+        )
+    return 1 if problems else 0
+
+
+def _cmd_bundle(args: argparse.Namespace) -> int:
+    output = args.output
+    if not output.name.endswith(BUNDLE_SUFFIX):
+        raise RubricError(
+            f"{output}: a bundle's name must end in {BUNDLE_SUFFIX} so that "
+            f"`grade --self` finds it next to a notebook"
+        )
+    write_bundle(get_assignment(args.id), output, _options(args))
+    console.print(f"wrote {output}: public checks of {args.id}, no reference code")
+    return 0
+
+
+__all__ = ["main", "answers", "write_atomic"]

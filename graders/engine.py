@@ -1,0 +1,254 @@
+"""One submission from file to result: load -> observe in the sandbox -> judge -> score.
+
+`Grader` holds one assignment. Its expectations come from running the
+reference through the same sandbox (cached on disk), or from a bundle.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .assignments import Assignment
+from .judge.routing import Routing, reference_seen, route
+from .judge.verdict import RunView, Seen, Verdict, not_graded
+from .load import Submission, read_submission
+from .observe.limits import Limits
+from .observe.protocol import Plan
+from .observe.runner import RunResult, run
+from .score import SubmissionResult, score_question
+
+Expectations = dict[str, dict[str, dict[str, Any]]]  # "qid/cid" -> local name -> probe record
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to grade: which checks, how many at once, how long each may run."""
+
+    public_only: bool = False
+    workers: int = 1
+    cell_timeout: float | None = None
+    total_timeout: float | None = None
+    cache_dir: Path | None = None
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("GRADE_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "dlgrade"
+    )
+    return Path(base)
+
+
+def _key(question: str, check: str) -> str:
+    return f"{question}/{check}"
+
+
+class Grader:
+    """Grades submissions of one assignment."""
+
+    def __init__(self, assignment: Assignment, options: Options | None = None) -> None:
+        self.assignment = assignment
+        self.options = options = options or Options()
+        rubric = assignment.rubric
+        self.rubric = rubric.public_only() if options.public_only else rubric
+        self.routing = route(self.rubric)
+        self._expectations: Expectations | None = assignment.expectations
+
+    # -- running ------------------------------------------------------------
+
+    def limits(self) -> Limits:
+        configured = self.rubric.limits
+        return Limits(
+            cell_timeout=self.options.cell_timeout or configured.cell_timeout,
+            total_timeout=self.options.total_timeout or configured.total_timeout,
+            probe_timeout=configured.probe_timeout,
+            memory_mb=configured.memory_mb,
+        )
+
+    def observe(self, submission: Submission, routing: Routing) -> RunResult:
+        limits = self.limits()
+        threads = max(1, (os.cpu_count() or 1) // max(1, self.options.workers))
+        plan = Plan(
+            cells=submission.cells,
+            probes=routing.requests,
+            seed=self.rubric.seed,
+            cell_timeout=limits.cell_timeout,
+            probe_timeout=limits.probe_timeout,
+            threads=threads,
+            notebook=submission.notebook,
+            memory_mb=limits.memory_mb,
+        )
+        return run(plan, limits, files_from=submission.folder)
+
+    # -- expectations -------------------------------------------------------
+
+    def _cache_path(self) -> Path:
+        reference = self.assignment.reference
+        digest = hashlib.sha256()
+        digest.update(self.rubric.model_dump_json().encode())
+        digest.update(reference.read_bytes() if reference else b"")
+        digest.update(__version__.encode())
+        for package in ("torch", "numpy"):
+            try:
+                digest.update(importlib.metadata.version(package).encode())
+            except importlib.metadata.PackageNotFoundError:
+                pass
+        cache = self.options.cache_dir or default_cache_dir()
+        return cache / "expectations" / f"{self.rubric.assignment}-{digest.hexdigest()[:16]}.json"
+
+    def expectations(self) -> Expectations:
+        """Expected observations per check: from a bundle, the cache, or a reference run."""
+        if self._expectations is not None:
+            return self._expectations
+        path = self._cache_path()
+        if path.exists():
+            self._expectations = json.loads(path.read_text())
+            return self._expectations
+        routing = route(self.rubric, student=False, reference=True)
+        if not routing.requests:
+            self._expectations = {}
+            return self._expectations
+        if self.assignment.reference is None:
+            self._expectations = {}
+            return self._expectations
+        result = self.observe(read_submission(self.assignment.reference), routing)
+        self._expectations = self._collect(routing, result)
+        if result.completed:
+            from .report.files import write_atomic
+
+            write_atomic(path, json.dumps(self._expectations))
+        return self._expectations
+
+    def _collect(self, routing: Routing, result: RunResult) -> Expectations:
+        out: Expectations = {}
+        for question in self.rubric.questions:
+            for check in question.checks:
+                seen = reference_seen(routing, (question.id, check.id), result.probes)
+                if seen.records:
+                    out[_key(question.id, check.id)] = seen.records
+        return out
+
+    # -- judging ------------------------------------------------------------
+
+    def grade(self, submission: Submission) -> SubmissionResult:
+        """Grade one read submission (an unreadable one scores zero with its error)."""
+        expectations = self.expectations()
+        if submission.error:
+            return self._unreadable(submission)
+        result = self.observe(submission, self.routing)
+        return self.judge(submission, result, self.routing, expectations)
+
+    def judge(
+        self,
+        submission: Submission,
+        result: RunResult,
+        routing: Routing,
+        expectations: Expectations,
+    ) -> SubmissionResult:
+        view = RunView(stdout=result.stdout, markdown=submission.markdown, stopped=result.stopped)
+        questions = []
+        for question in self.rubric.questions:
+            verdicts = {}
+            for check in question.checks:
+                seen = routing.seen((question.id, check.id), result.probes)
+                expected = Seen(expectations.get(_key(question.id, check.id), {}))
+                verdicts[check.id] = self._judge_one(check, seen, expected, view, result)
+            questions.append(score_question(question, verdicts))
+        notes = [
+            f"cell {c.index + 1}: {c.error}"
+            for c in result.cells
+            if c.status not in ("ok", "not_run") and c.error
+        ]
+        if result.stopped:
+            notes.insert(0, f"stopped: {result.stopped}")
+        return SubmissionResult(
+            student=submission.student,
+            path=str(submission.path),
+            assignment=self.rubric.assignment,
+            score=round(sum(q.score for q in questions), 4),
+            max_score=self.rubric.max_score,
+            questions=questions,
+            notes=notes,
+            seconds=result.seconds,
+            cells=[
+                {"index": c.index + 1, "status": c.status, "error": c.error, "seconds": c.seconds}
+                for c in result.cells
+            ],
+            public_only=self.options.public_only,
+        )
+
+    @staticmethod
+    def _judge_one(
+        check: Any, seen: Seen, expected: Seen, view: RunView, result: RunResult
+    ) -> Verdict:
+        needs_reference = bool(check.reference_requests())
+        if needs_reference and not expected.records:
+            return not_graded("no expectation available: the reference solution did not provide it")
+        missing = [local for local in check.requests() if local not in seen.records]
+        if missing and check.kind != "manual":
+            reason = result.stopped or "the run ended before the check could observe anything"
+            return Verdict(0, f"not observed: {reason}")
+        try:
+            return check.judge(seen, expected, view)
+        except (KeyError, TypeError, ValueError, IndexError) as exc:
+            return Verdict(0, f"the observation could not be judged ({type(exc).__name__}: {exc})")
+
+    def _unreadable(self, submission: Submission) -> SubmissionResult:
+        questions = [
+            score_question(
+                q,
+                {
+                    c.id: Verdict(0, "not graded: the submission could not be read")
+                    for c in q.checks
+                },
+            )
+            for q in self.rubric.questions
+        ]
+        return SubmissionResult(
+            student=submission.student,
+            path=str(submission.path),
+            assignment=self.rubric.assignment,
+            score=0.0,
+            max_score=self.rubric.max_score,
+            questions=questions,
+            error=submission.error,
+            public_only=self.options.public_only,
+        )
+
+    def grade_paths(
+        self, paths: Iterable[Path], done: Callable[[SubmissionResult], None] | None = None
+    ) -> list[SubmissionResult]:
+        """Grade many submissions, `workers` at a time; results keep the input order."""
+        paths = list(paths)
+        self.expectations()
+
+        def one(path: Path) -> SubmissionResult:
+            result = self.grade(read_submission(path))
+            if done:
+                done(result)
+            return result
+
+        with ThreadPoolExecutor(max_workers=max(1, self.options.workers)) as pool:
+            return list(pool.map(one, paths))
+
+    def verify(self) -> SubmissionResult:
+        """Grade the reference solution like a submission, learning expectations in the same run."""
+        if self.assignment.reference is None:
+            raise FileNotFoundError(
+                f"{self.rubric.assignment}: no reference module "
+                f"`reference/{self.rubric.reference}.py`"
+            )
+        submission = read_submission(self.assignment.reference)
+        submission.student = "reference"
+        routing = route(self.rubric, student=True, reference=True)
+        result = self.observe(submission, routing)
+        self._expectations = self._collect(routing, result)
+        return self.judge(submission, result, routing, self._expectations)

@@ -1,0 +1,1 @@
+"""Judge observations against expectations, outside the sandbox."""

@@ -1,0 +1,39 @@
+"""Every check kind a rubric can use, as one tagged union."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from .base import CheckBase, Compared, Expectation, Locator
+from .models import ArchitectureCheck, FunctionCheck, GradientCheck
+from .text import ManualCheck, OutputCheck
+from .training import (
+    AugmentationCheck,
+    LossCheck,
+    OptimizerCheck,
+    RegularizationCheck,
+    UpdateCheck,
+)
+from .values import ChoiceCheck, ParametersCheck, ShapeCheck, ValueCheck
+
+Check = Annotated[
+    ValueCheck
+    | ShapeCheck
+    | ParametersCheck
+    | ChoiceCheck
+    | ArchitectureCheck
+    | GradientCheck
+    | FunctionCheck
+    | OptimizerCheck
+    | UpdateCheck
+    | LossCheck
+    | AugmentationCheck
+    | RegularizationCheck
+    | OutputCheck
+    | ManualCheck,
+    Field(discriminator="kind"),
+]
+
+__all__ = ["Check", "CheckBase", "Compared", "Expectation", "Locator"]

@@ -1,0 +1,189 @@
+"""What every check kind shares: identity, points, visibility, and expectations.
+
+A check names the probes it needs (`requests`), the probes whose answers on
+the reference run give its expectations (`reference_requests`), and judges the
+two (`judge`). Only probe parameters go to the child; expectations stay here.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ..compare import NotNumeric, close, show
+from ..verdict import RunView, Seen, Verdict, not_graded
+
+Request = tuple[str, dict[str, Any]]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Locator(Strict):
+    """How to find a target in a run: name hints first, then by type and behaviour."""
+
+    names: list[str] = Field(default_factory=list)
+    patterns: list[str] = Field(default_factory=list)
+    kind: Literal["value", "module", "function"] = "value"
+    accepts: list[int] | None = None
+    class_names: list[str] = Field(default_factory=list)
+    traces: list[str] = Field(default_factory=list)
+    search: bool = False
+
+    def describe(self) -> str:
+        hints = " or ".join(f"`{n}`" for n in self.names) or "any name"
+        extra = f" accepting input {tuple(self.accepts)}" if self.accepts else ""
+        return f"a {self.kind} named {hints}{extra}"
+
+
+class Expectation(Strict):
+    """An expected value: a literal, or what the same probe finds in the reference run."""
+
+    value: Any = None
+    reference: Locator | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Expectation:
+        if (self.value is None) == (self.reference is None):
+            raise ValueError("give exactly one of `value` or `reference`")
+        return self
+
+
+class CheckBase(Strict):
+    """Fields every check has; kinds add their own."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    kind: str
+    points: float = Field(ge=0)
+    visibility: Literal["public", "hidden"] = "hidden"
+    title: str = ""
+
+    def requests(self) -> dict[str, Request]:
+        """Probes to run on the submission, by local name."""
+        return {}
+
+    def reference_requests(self) -> dict[str, Request]:
+        """Probes to run on the reference to learn the expectations."""
+        return {}
+
+    def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
+        raise NotImplementedError
+
+    def answers(self, expected: Seen) -> dict[str, Any]:
+        """The reference answers this check knows, by convention name, as JSON."""
+        return {}
+
+
+class Compared(CheckBase):
+    """A check that compares one observed quantity with one or more accepted ones."""
+
+    target: Locator
+    expect: Expectation | None = None
+    conventions: dict[str, Expectation] | None = None
+    rtol: float = Field(default=1e-4, ge=0)
+    atol: float = Field(default=1e-6, ge=0)
+
+    @model_validator(mode="after")
+    def _has_expectation(self) -> Compared:
+        if self.expect is None and not self.conventions and not self._has_own_test():
+            raise ValueError("give `expect` or `conventions`")
+        if self.expect is not None and self.conventions:
+            raise ValueError("give `expect` or `conventions`, not both")
+        return self
+
+    def _has_own_test(self) -> bool:
+        return False
+
+    def accepted(self) -> dict[str, Expectation]:
+        if self.conventions:
+            return dict(self.conventions)
+        return {"expected": self.expect} if self.expect is not None else {}
+
+    def observe(self, locator: Locator) -> Request:
+        raise NotImplementedError
+
+    def quantity(self, value: Any) -> Any:
+        """The compared quantity from a probe's answer."""
+        return value
+
+    def requests(self) -> dict[str, Request]:
+        return {"target": self.observe(self.target)}
+
+    def reference_requests(self) -> dict[str, Request]:
+        return {
+            name: self.observe(e.reference)
+            for name, e in self.accepted().items()
+            if e.reference is not None
+        }
+
+    def expectations(self, expected: Seen) -> dict[str, Any]:
+        """Each accepted value by convention name (None where the reference failed)."""
+        out: dict[str, Any] = {}
+        for name, e in self.accepted().items():
+            if e.value is not None:
+                out[name] = e.value
+            elif expected.ok(name):
+                out[name] = self.quantity(expected.value(name))
+            else:
+                out[name] = None
+        return out
+
+    def answers(self, expected: Seen) -> dict[str, Any]:
+        return {k: _jsonable(v) for k, v in self.expectations(expected).items() if v is not None}
+
+    def matches(self, found: Any, expected: Any) -> bool:
+        try:
+            return close(
+                np.asarray(found, dtype=float),
+                np.asarray(expected, dtype=float),
+                self.rtol,
+                self.atol,
+            )
+        except (TypeError, ValueError):
+            return found == expected
+
+    def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
+        if not seen.ok("target"):
+            return Verdict(0, f"not found: {seen.error('target')}")
+        try:
+            found = self.quantity(seen.value("target"))
+        except (NotNumeric, KeyError) as exc:
+            return Verdict(0, f"found something that is not comparable ({exc})")
+        return self.verdict_for(found, self.expectations(expected))
+
+    def verdict_for(self, found: Any, accepted: dict[str, Any], where: str = "") -> Verdict:
+        usable = {k: v for k, v in accepted.items() if v is not None}
+        if not usable:
+            return not_graded("the reference solution gave no expectation for this check")
+        shown = _render(found)
+        for name, value in usable.items():
+            if self.matches(found, value):
+                convention = None if name == "expected" else name
+                suffix = f" (convention: {name})" if convention else ""
+                return Verdict(1, f"{where}{shown}: correct{suffix}", convention=convention)
+        listing = "; ".join(f"{k}: {_render(v)}" for k, v in usable.items())
+        if self.visibility == "public":
+            return Verdict(0, f"{where}found {shown}, expected {listing}")
+        return Verdict(
+            0,
+            f"{where}found {shown}, which is not the expected value",
+            detail=f"expected {listing}",
+        )
+
+
+def _render(value: Any) -> str:
+    try:
+        return show(value)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value

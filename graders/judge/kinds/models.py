@@ -1,0 +1,243 @@
+"""Checks on models and functions: architecture, gradients, behaviour on grader inputs."""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from ..compare import NotNumeric, close, numbers, show
+from ..verdict import RunView, Seen, Verdict, not_graded
+from .base import CheckBase, Locator, Request, Strict
+
+
+def _lcs(ops: list[str], pattern: list[str]) -> int:
+    """Length of the longest common subsequence, tokens matched as glob patterns."""
+    table = [[0] * (len(pattern) + 1) for _ in range(len(ops) + 1)]
+    for i, op in enumerate(ops):
+        for j, token in enumerate(pattern):
+            table[i + 1][j + 1] = (
+                table[i][j] + 1 if fnmatchcase(op, token) else max(table[i][j + 1], table[i + 1][j])
+            )
+    return table[-1][-1]
+
+
+class ArchitectureCheck(CheckBase):
+    """The operations a model's forward pass runs, against accepted layer patterns.
+
+    Operations are traced strings such as `conv2d(3,32,k3,s1,p1)`; patterns are
+    glob patterns (`conv2d(3,32,k3,s1,p[01])`). `every` requires each operation
+    matching a key to be directly followed by one matching its value.
+    """
+
+    kind: Literal["architecture"]
+    target: Locator
+    input: list[int]
+    conventions: dict[str, list[str]] = Field(default_factory=dict)
+    every: dict[str, str] = Field(default_factory=dict)
+    ignore: list[str] = Field(default_factory=lambda: ["flatten", "dropout*"])
+
+    @model_validator(mode="after")
+    def _something_to_check(self) -> ArchitectureCheck:
+        if not self.conventions and not self.every:
+            raise ValueError("give `conventions` (accepted layer patterns) or `every`")
+        return self
+
+    def requests(self) -> dict[str, Request]:
+        return {
+            "target": (
+                "module",
+                {"locator": self.target.model_dump(), "input": {"randn": self.input}},
+            )
+        }
+
+    def answers(self, expected: Seen) -> dict[str, Any]:
+        return {name: pattern for name, pattern in self.conventions.items()}
+
+    def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
+        if not seen.ok("target"):
+            return Verdict(0, f"not found: {seen.error('target')}")
+        model = seen.value("target")
+        ops = [
+            op for op in model.get("ops", []) if not any(fnmatchcase(op, i) for i in self.ignore)
+        ]
+        where = f"{model['where']}: "
+        fractions = []
+        messages = []
+        if self.conventions:
+            verdict = self._pattern(ops, where)
+            if verdict.fraction == 1 and not self.every:
+                return verdict
+            fractions.append(verdict.fraction)
+            messages.append(verdict.message)
+        if self.every:
+            fraction, message = self._every(ops)
+            fractions.append(fraction)
+            messages.append(where + message if not messages else message)
+        return Verdict(
+            float(np.mean(fractions)),
+            "; ".join(messages),
+            detail=f"traced operations: {', '.join(ops)}",
+        )
+
+    def _pattern(self, ops: list[str], where: str) -> Verdict:
+        best_name, best = "", -1.0
+        for name, pattern in self.conventions.items():
+            score = _lcs(ops, pattern) / max(len(ops), len(pattern), 1)
+            if score > best:
+                best_name, best = name, score
+        found = " -> ".join(ops) or "no layers"
+        if best == 1:
+            label = f" (convention: {best_name})" if len(self.conventions) > 1 else ""
+            return Verdict(1, f"{where}{found}: matches{label}", convention=best_name)
+        expected = " | ".join(" -> ".join(p) for p in self.conventions.values())
+        if self.visibility == "public":
+            return Verdict(best, f"{where}found {found}; expected {expected}")
+        return Verdict(
+            best,
+            f"{where}found {found}, which differs from the required layers",
+            detail=f"expected {expected}",
+        )
+
+    def _every(self, ops: list[str]) -> tuple[float, str]:
+        total = followed = 0
+        for first, then in self.every.items():
+            for i, op in enumerate(ops):
+                if fnmatchcase(op, first):
+                    total += 1
+                    if i + 1 < len(ops) and fnmatchcase(ops[i + 1], then):
+                        followed += 1
+        rules = ", ".join(f"{a} followed by {b}" for a, b in self.every.items())
+        if total == 0:
+            return 0.0, f"no layer matching {', '.join(self.every)} found"
+        return followed / total, f"{followed} of {total} layers satisfy: {rules}"
+
+
+class GradientCheck(CheckBase):
+    """Gradients of the located model against the reference model's, on grader weights.
+
+    The probe copies the model, sets its parameters from the grader's seed,
+    calls `zero_grad()`, then backpropagates an MSE loss for a grader input and
+    target: the gradients of both models must agree, and `zero_grad()` must
+    leave them empty (None or zero).
+    """
+
+    kind: Literal["gradient"]
+    target: Locator
+    reference: Locator | None = None
+    input: list[int]
+    output: list[int]
+    params: list[int] = Field(default_factory=list)
+    check_zero_grad: bool = True
+    rtol: float = Field(default=1e-4, ge=0)
+    atol: float = Field(default=1e-6, ge=0)
+
+    def _request(self, locator: Locator) -> Request:
+        return "gradient", {
+            "locator": locator.model_dump(),
+            "input": {"randn": self.input},
+            "target": {"randn": self.output, "seed": 1},
+            "params": self.params,
+        }
+
+    def requests(self) -> dict[str, Request]:
+        return {"target": self._request(self.target)}
+
+    def reference_requests(self) -> dict[str, Request]:
+        return {"expected": self._request(self.reference or self.target)}
+
+    def answers(self, expected: Seen) -> dict[str, Any]:
+        if not expected.ok("expected"):
+            return {}
+        return {"gradients": [numbers(g).tolist() for g in expected.value("expected")["grads"]]}
+
+    def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
+        if not seen.ok("target"):
+            return Verdict(0, f"could not compute gradients: {seen.error('target')}")
+        if not expected.ok("expected"):
+            return not_graded("the reference solution gave no gradients for this check")
+        mine, theirs = seen.value("target"), expected.value("expected")
+        parts, notes = [], []
+        if self.check_zero_grad:
+            empty = all(mine["empty_after_zero_grad"])
+            parts.append(empty)
+            notes.append(
+                "zero_grad() empties the gradients"
+                if empty
+                else "gradients were not empty after zero_grad()"
+            )
+        for number, (g, e) in enumerate(zip(mine["grads"], theirs["grads"])):
+            try:
+                same = close(numbers(g), numbers(e), self.rtol, self.atol)
+            except NotNumeric:
+                same = False
+            parts.append(same)
+            label = f"parameter {self.params[number] if self.params else number}"
+            notes.append(f"{label} gradient {'matches' if same else 'differs'}")
+        missing = len(theirs["grads"]) - len(mine["grads"])
+        parts += [False] * max(0, missing)
+        fraction = sum(parts) / max(len(parts), 1)
+        return Verdict(fraction, f"{mine['where']}: " + "; ".join(notes))
+
+
+class Call(Strict):
+    args: list[Any] = Field(default_factory=list)
+    kwargs: dict[str, Any] = Field(default_factory=dict)
+
+
+class FunctionCheck(CheckBase):
+    """A function of the submission against the reference's, on grader-chosen inputs."""
+
+    kind: Literal["function"]
+    target: Locator
+    reference: Locator | None = None
+    calls: list[Call] = Field(min_length=1)
+    rtol: float = Field(default=1e-4, ge=0)
+    atol: float = Field(default=1e-6, ge=0)
+
+    def _requests(self, locator: Locator) -> dict[str, Request]:
+        return {
+            f"call{i}": ("call", {"locator": locator.model_dump(), **call.model_dump()})
+            for i, call in enumerate(self.calls)
+        }
+
+    def requests(self) -> dict[str, Request]:
+        return self._requests(self.target)
+
+    def reference_requests(self) -> dict[str, Request]:
+        return self._requests(self.reference or self.target)
+
+    def answers(self, expected: Seen) -> dict[str, Any]:
+        out = {}
+        for name in self._requests(self.target):
+            if expected.ok(name):
+                try:
+                    out[name] = numbers(expected.value(name)["result"]).tolist()
+                except NotNumeric:
+                    pass
+        return out
+
+    def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
+        right, notes = 0, []
+        for number, name in enumerate(self._requests(self.target)):
+            if not expected.ok(name):
+                return not_graded("the reference solution failed on this check's inputs")
+            if not seen.ok(name):
+                notes.append(f"call {number + 1}: {seen.error(name)}")
+                continue
+            try:
+                found = numbers(seen.value(name)["result"])
+                want = numbers(expected.value(name)["result"])
+            except NotNumeric as exc:
+                notes.append(f"call {number + 1}: returned {exc}")
+                continue
+            if close(found, want, self.rtol, self.atol):
+                right += 1
+            elif self.visibility == "public":
+                notes.append(f"call {number + 1}: got {show(found)}, expected {show(want)}")
+            else:
+                notes.append(f"call {number + 1}: result differs from the reference")
+        message = f"{right} of {len(self.calls)} calls agree with the reference"
+        return Verdict(right / len(self.calls), "; ".join([message, *notes]))

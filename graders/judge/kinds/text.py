@@ -1,0 +1,56 @@
+"""Checks on text: printed output, and free-text answers collected for a TA."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+
+from ..verdict import MANUAL, RunView, Seen, Verdict
+from .base import CheckBase
+
+MAX_COLLECTED = 4000
+
+
+class OutputCheck(CheckBase):
+    """Regular expressions the submission's printed output must contain (one share each)."""
+
+    kind: Literal["output"]
+    patterns: list[str] = Field(min_length=1)
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"bad regular expression {pattern!r}: {exc}") from exc
+        return patterns
+
+    def answers(self, expected: Seen) -> dict[str, Any]:
+        return {"patterns": self.patterns}
+
+    def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
+        missing = [p for p in self.patterns if not re.search(p, run.stdout, re.MULTILINE)]
+        found = len(self.patterns) - len(missing)
+        message = f"{found} of {len(self.patterns)} expected outputs printed"
+        if missing and self.visibility == "public":
+            message += "; missing: " + "; ".join(repr(p) for p in missing)
+        return Verdict(found / len(self.patterns), message)
+
+
+class ManualCheck(CheckBase):
+    """A free-text answer for a TA: collected, never scored automatically."""
+
+    kind: Literal["manual"]
+    prompt: str
+    collect: str = Field(default="", description="regex selecting the markdown cells to collect")
+
+    def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
+        pattern = re.compile(self.collect, re.IGNORECASE | re.MULTILINE) if self.collect else None
+        cells = [c for c in run.markdown if pattern is None or pattern.search(c)]
+        text = "\n\n".join(cells)[:MAX_COLLECTED]
+        note = f"{len(cells)} text cell(s) collected" if cells else "no written answer found"
+        return Verdict(0, f"for the TA: {self.prompt} ({note})", status=MANUAL, collected=text)

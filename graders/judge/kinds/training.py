@@ -1,0 +1,253 @@
+"""Checks on how the submission trains: optimizers, updates, losses, augmentation, L2."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import Field
+
+from ..verdict import RunView, Seen, Verdict
+from .base import CheckBase, Locator, Request
+
+RECORDED: Request = ("recorded", {})
+
+
+def _recorded(seen: Seen) -> dict[str, Any] | None:
+    return seen.value("recorded") if seen.ok("recorded") else None
+
+
+class _UsesRecord(CheckBase):
+    def requests(self) -> dict[str, Request]:
+        return {"recorded": RECORDED}
+
+    def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
+        recorded = _recorded(seen)
+        if recorded is None:
+            return Verdict(0, f"nothing was recorded: {seen.error('recorded')}")
+        return self.judge_recorded(recorded)
+
+    def judge_recorded(self, recorded: dict[str, Any]) -> Verdict:
+        raise NotImplementedError
+
+
+def _close(a: Any, b: Any) -> bool:
+    try:
+        return bool(np.allclose(np.asarray(a, float), np.asarray(b, float), rtol=1e-6, atol=1e-12))
+    except (TypeError, ValueError):
+        return a == b
+
+
+class OptimizerCheck(_UsesRecord):
+    """An optimizer of a given class with given hyper-parameters was constructed (and stepped).
+
+    With `stepped`, its first recorded step must have moved a parameter the way
+    its update rule says (SGD: w - lr*g; Adam's first step: w - lr*g/(|g|+eps)).
+    """
+
+    kind: Literal["optimizer"]
+    classes: list[str] = Field(min_length=1)
+    hyper: dict[str, Any] = Field(default_factory=dict)
+    stepped: bool = False
+
+    def answers(self, expected: Seen) -> dict[str, Any]:
+        return {"optimizer": self.classes[0], **self.hyper}
+
+    def judge_recorded(self, recorded: dict[str, Any]) -> Verdict:
+        same_class = [o for o in recorded["optimizers"] if o["class"] in self.classes]
+        wanted = " or ".join(self.classes)
+        if not same_class:
+            found = ", ".join(sorted({o["class"] for o in recorded["optimizers"]})) or "none"
+            return Verdict(0, f"no {wanted} optimizer was constructed (found: {found})")
+        best, best_wrong = None, None
+        for optimizer in same_class:
+            wrong = [k for k, v in self.hyper.items() if not _close(optimizer["hyper"].get(k), v)]
+            if best_wrong is None or len(wrong) < len(best_wrong):
+                best, best_wrong = optimizer, wrong
+        assert best is not None and best_wrong is not None
+        model = f" for {best['model']}" if best.get("model") else ""
+        name = f"{best['class']}{model} (cell {best['cell'] + 1})"
+        if best_wrong:
+            shown = ", ".join(
+                f"{k}={best['hyper'].get(k)}"
+                + (f" (expected {self.hyper[k]})" if self.visibility == "public" else "")
+                for k in best_wrong
+            )
+            return Verdict(0.5, f"{name}: wrong hyper-parameters: {shown}")
+        if self.stepped:
+            return self._step(best, name)
+        settings = ", ".join(f"{k}={v}" for k, v in self.hyper.items())
+        return Verdict(1, f"{name} with {settings or 'its settings'}")
+
+    def _step(self, optimizer: dict[str, Any], name: str) -> Verdict:
+        samples = optimizer["step_samples"]
+        if not samples:
+            return Verdict(0.5, f"{name} was constructed but never took a step")
+        sample = samples[0]
+        before, grad, after = (np.asarray(sample[k], float) for k in ("before", "grad", "after"))
+        hyper = optimizer["hyper"]
+        lr = float(hyper.get("lr", 0))
+        g = grad + float(hyper.get("weight_decay", 0) or 0) * before
+        if optimizer["class"] == "Adam":
+            predicted = before - lr * g / (np.abs(g) + float(hyper.get("eps", 1e-8)))
+        else:
+            predicted = before - lr * g
+        if np.allclose(after, predicted, rtol=1e-4, atol=1e-7):
+            return Verdict(1, f"{name}: its step moved the weights as expected")
+        return Verdict(0.5, f"{name}: its first step did not move the weights as its rule says")
+
+
+class UpdateCheck(CheckBase):
+    """Weight updates seen between cells: w <- w - lr * grad, by hand and/or by an optimizer."""
+
+    kind: Literal["update"]
+    target: Locator
+    param: int = 0
+    lr: float
+    require: list[Literal["manual", "optimizer"]] = Field(min_length=1)
+
+    def requests(self) -> dict[str, Request]:
+        return {
+            "trajectory": ("trajectory", {"locator": self.target.model_dump(), "param": self.param})
+        }
+
+    def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
+        if not seen.ok("trajectory"):
+            return Verdict(0, f"not found: {seen.error('trajectory')}")
+        trajectory = seen.value("trajectory")
+        points = trajectory["points"]
+        found: set[str] = set()
+        for prev, cur in zip(points, points[1:]):
+            if cur["value"] == prev["value"] or cur["grad"] is None:
+                continue
+            before, after = np.asarray(prev["value"]), np.asarray(cur["value"])
+            grads = [np.asarray(cur["grad"])]
+            if prev["grad"] is not None:
+                grads.append(np.asarray(prev["grad"]))
+            if any(np.allclose(after, before - self.lr * g, rtol=1e-4, atol=1e-7) for g in grads):
+                stepped = str(cur["cell"]) in trajectory["optimizer_steps"]
+                found.add("optimizer" if stepped else "manual")
+        parts = [kind in found for kind in self.require]
+        described = {"manual": "a manual update", "optimizer": "an optimizer step"}
+        seen_text = ", ".join(described[k] for k in self.require if k in found) or "no update"
+        missing = ", ".join(described[k] for k in self.require if k not in found)
+        message = f"{trajectory['where']}: found {seen_text} with lr={self.lr:g}"
+        if missing:
+            message += f"; missing {missing}"
+        return Verdict(sum(parts) / len(parts), message)
+
+
+class LossCheck(CheckBase):
+    """The loss the submission trains with: a loss function it called or a criterion it built.
+
+    With `log_probabilities`, the loss must be applied to log-probabilities: seen
+    on the inputs of its calls, or, where it was never called (no data to train
+    on), from a model whose forward pass ends in log_softmax.
+    """
+
+    kind: Literal["loss"]
+    functions: list[str] = Field(min_length=1)
+    criteria: list[str] = Field(default_factory=list)
+    log_probabilities: bool = False
+    model_input: list[int] | None = None
+
+    def requests(self) -> dict[str, Request]:
+        requests = {"recorded": RECORDED}
+        if self.log_probabilities and self.model_input:
+            locator = Locator(kind="module", accepts=self.model_input, traces=["*log_softmax"])
+            requests["model"] = ("module", {"locator": locator.model_dump()})
+        return requests
+
+    def answers(self, expected: Seen) -> dict[str, Any]:
+        return {"loss": self.functions + self.criteria}
+
+    def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
+        recorded = _recorded(seen)
+        if recorded is None:
+            return Verdict(0, f"nothing was recorded: {seen.error('recorded')}")
+        called = [e for e in recorded["losses"] if e["name"] in self.functions]
+        built = [c for c in recorded["criteria"] if c in self.criteria]
+        if not called and not built:
+            others = sorted({e["name"] for e in recorded["losses"]} | set(recorded["criteria"]))
+            wanted = " or ".join(self.functions + self.criteria)
+            return Verdict(0, f"no {wanted} was used (found: {', '.join(others) or 'none'})")
+        name = called[0]["name"] if called else built[0]
+        if not self.log_probabilities:
+            return Verdict(1, f"{name} was used")
+        if called:
+            on_log = any(e.get("log_probabilities") for e in called)
+        else:
+            on_log = seen.ok("model")
+        if not on_log:
+            return Verdict(0.5, f"{name} was used, but not on log-probabilities (add log_softmax)")
+        how = (
+            "on log-probabilities"
+            if called
+            else f"with {seen.value('model')['where']} ending in log_softmax"
+        )
+        return Verdict(1, f"{name} was used {how}")
+
+
+class AugmentationCheck(_UsesRecord):
+    """A random augmentation in the training transform, and none in the test transform.
+
+    Training and test transforms are those given to datasets built with
+    `train=True` / `train=False`; where no dataset was built, transforms bound
+    to names containing "train" and "test"/"val" stand in.
+    """
+
+    kind: Literal["augmentation"]
+
+    def judge_recorded(self, recorded: dict[str, Any]) -> Verdict:
+        datasets = [d for d in recorded["datasets"] if d["transform"]]
+        if datasets:
+            train = [d for d in datasets if d["train"] is not False]
+            test = [d for d in datasets if d["train"] is False]
+        else:
+            named = recorded.get("transforms", [])
+            train = [t for t in named if "train" in t["name"].lower()]
+            test = [t for t in named if re.search("test|val|eval", t["name"].lower())]
+        augmented = [d for d in train if d["augmentations"]]
+        if not augmented:
+            return Verdict(
+                0,
+                f"no training transform has a random augmentation "
+                f"({len(train)} training transform(s) seen)",
+            )
+        names = ", ".join(sorted({a for d in augmented for a in d["augmentations"]}))
+        leaked = [d for d in test if d["augmentations"]]
+        if leaked:
+            return Verdict(
+                0.5,
+                f"training transform augments ({names}), but so does the test "
+                f"transform: evaluate without augmentation",
+            )
+        return Verdict(1, f"training transform augments with {names}; test transform does not")
+
+
+class RegularizationCheck(_UsesRecord):
+    """L2 regularisation: an optimizer's weight decay, or a squared-norm penalty in the loss."""
+
+    kind: Literal["regularization"]
+
+    def judge_recorded(self, recorded: dict[str, Any]) -> Verdict:
+        for optimizer in recorded["optimizers"]:
+            decay = optimizer["hyper"].get("weight_decay") or 0
+            if decay > 0:
+                return Verdict(
+                    1,
+                    f"{optimizer['class']} with weight_decay={decay:g}",
+                    convention="weight_decay",
+                )
+        if any(g.get("parameter_penalty") for g in recorded["graphs"]):
+            return Verdict(
+                1,
+                "the loss adds a squared-norm penalty on the parameters",
+                convention="explicit_penalty",
+            )
+        return Verdict(
+            0,
+            "no L2 regularisation: no optimizer has weight_decay > 0 and no loss "
+            "adds a penalty on the parameters",
+        )

@@ -1,0 +1,278 @@
+"""Checks on values: numbers and vectors, shapes, parameter counts, choices."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import Field
+
+from ..compare import NotNumeric, numbers, shape_of, show
+from ..verdict import RunView, Seen, Verdict
+from .base import CheckBase, Compared, Locator, Request, Strict
+
+_NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
+
+Property = Literal["finite", "positive", "scalar", "probabilities"]
+
+
+def _mse(output: np.ndarray, target: np.ndarray) -> np.ndarray:
+    return np.mean((output - target.reshape(output.shape)) ** 2)
+
+
+RELATIONS = {"mse": _mse}
+
+
+class Relation(Strict):
+    """An expectation computed from other values of the same submission."""
+
+    function: Literal["mse"]
+    args: list[Locator] = Field(min_length=1)
+
+
+def _candidates(value: dict[str, Any]) -> list[tuple[str, Any]]:
+    return [(c["where"], c["value"]) for c in value.get("candidates", [])]
+
+
+class ValueCheck(Compared):
+    """A number or vector the submission computed, found by name or by search.
+
+    With `properties` alone it checks what can be shown without the answer
+    (finite, positive, a probability vector, a scalar); with `expect` or
+    `conventions` it compares values. `from_output` also accepts the numbers
+    printed by the submission.
+    """
+
+    kind: Literal["value"]
+    from_output: bool = False
+    output_tolerance: float = Field(default=1e-3, ge=0)
+    properties: list[Property] = Field(default_factory=list)
+    shape: list[int] | None = None
+    computed_from: Relation | None = None
+
+    def _has_own_test(self) -> bool:
+        return bool(self.properties) or self.shape is not None or self.computed_from is not None
+
+    def requests(self) -> dict[str, Request]:
+        requests = super().requests()
+        if self.computed_from:
+            for number, locator in enumerate(self.computed_from.args):
+                requests[f"arg{number}"] = self.observe(locator)
+        return requests
+
+    def _computed(self, seen: Seen) -> dict[str, Any]:
+        assert self.computed_from is not None
+        try:
+            args = [
+                self.quantity(seen.value(f"arg{i}")) for i in range(len(self.computed_from.args))
+            ]
+        except (KeyError, NotNumeric):
+            return {}
+        return {"expected": RELATIONS[self.computed_from.function](*args)}
+
+    def observe(self, locator: Locator) -> Request:
+        return "value", {"locator": locator.model_dump()}
+
+    def quantity(self, value: Any) -> Any:
+        for _, observation in _candidates(value):
+            try:
+                return numbers(observation)
+            except NotNumeric:
+                continue
+        raise NotNumeric("no number was found")
+
+    def _numeric(self, seen: Seen) -> list[tuple[str, np.ndarray]]:
+        found = []
+        if seen.ok("target"):
+            for where, observation in _candidates(seen.value("target")):
+                try:
+                    array = numbers(observation)
+                except NotNumeric:
+                    continue
+                if self.shape is None or list(np.squeeze(array).shape) == _squeezed(self.shape):
+                    found.append((where, array))
+        return found
+
+    def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
+        candidates = self._numeric(seen)
+        if self.computed_from:
+            accepted = self._computed(seen)
+            if not accepted:
+                needed = ", ".join(loc.describe() for loc in self.computed_from.args)
+                return Verdict(0, f"cannot check consistency: need {needed}")
+        else:
+            accepted = self.expectations(expected)
+        if not accepted:
+            return self._properties(candidates)
+        for where, array in candidates:
+            verdict = self.verdict_for(array, accepted, where=f"{where}: ")
+            if verdict.fraction == 1:
+                return verdict
+        if self.from_output:
+            verdict = self._from_output(run.stdout, accepted)
+            if verdict is not None:
+                return verdict
+        if candidates:
+            where, array = candidates[0]
+            return self.verdict_for(array, accepted, where=f"{where}: ")
+        return Verdict(
+            0,
+            f"not found: no {self.target.describe()}"
+            + (" and no such numbers in the printed output" if self.from_output else ""),
+        )
+
+    def _from_output(self, stdout: str, accepted: dict[str, Any]) -> Verdict | None:
+        printed = np.array([float(m) for m in _NUMBER.findall(stdout)], dtype=float)
+        for name, value in accepted.items():
+            if value is None:
+                continue
+            want = np.asarray(value, dtype=float).reshape(-1)
+            tolerance = self.output_tolerance * np.maximum(1.0, np.abs(want))
+            for start in range(0, max(0, printed.size - want.size + 1)):
+                if np.all(np.abs(printed[start : start + want.size] - want) <= tolerance):
+                    suffix = "" if name == "expected" else f" (convention: {name})"
+                    return Verdict(
+                        1,
+                        f"printed output: {show(want)}: correct{suffix}",
+                        convention=None if name == "expected" else name,
+                    )
+        return None
+
+    def _properties(self, candidates: list[tuple[str, np.ndarray]]) -> Verdict:
+        if not candidates:
+            shape = f" of shape {tuple(self.shape)}" if self.shape else ""
+            return Verdict(0, f"not found: no numeric {self.target.describe()}{shape}")
+        told = ", ".join(self.properties) or "of the expected shape"
+        for where, array in candidates:
+            if all(_holds(p, array) for p in self.properties):
+                return Verdict(1, f"{where}: {show(array)} is {told}")
+        where, array = candidates[0]
+        failed = [p for p in self.properties if not _holds(p, array)]
+        return Verdict(0, f"{where}: {show(array)} is not " + ", ".join(failed))
+
+
+def _squeezed(shape: list[int]) -> list[int]:
+    return [d for d in shape if d != 1]
+
+
+def _holds(prop: str, array: np.ndarray) -> bool:
+    if prop == "finite":
+        return bool(np.all(np.isfinite(array)))
+    if prop == "positive":
+        return bool(np.all(array > 0))
+    if prop == "scalar":
+        return array.size == 1
+    if prop == "probabilities":
+        return bool(np.all(array >= 0) and np.all(array <= 1) and abs(array.sum() - 1) < 1e-4)
+    raise ValueError(prop)
+
+
+class ShapeCheck(Compared):
+    """The shape of a value, or of a model's output for an input of a given shape."""
+
+    kind: Literal["shape"]
+    input: list[int] | None = None
+
+    def observe(self, locator: Locator) -> Request:
+        if locator.kind == "module":
+            return "module", {
+                "locator": locator.model_dump(),
+                "input": {"randn": self.input or locator.accepts},
+            }
+        return "value", {"locator": locator.model_dump()}
+
+    def quantity(self, value: Any) -> Any:
+        if "output" in value:
+            return shape_of(value["output"])
+        candidates = _candidates(value)
+        if not candidates:
+            raise NotNumeric("nothing found")
+        return shape_of(candidates[0][1])
+
+    def matches(self, found: Any, expected: Any) -> bool:
+        return list(found) == list(expected)
+
+
+class ParametersCheck(Compared):
+    """A model's parameters: their total count, the number of tensors, or one tensor's shape."""
+
+    kind: Literal["parameters"]
+    measure: Literal["count", "tensors", "shape", "trainable"] = "count"
+    index: int = 0
+
+    def observe(self, locator: Locator) -> Request:
+        return "module", {"locator": locator.model_dump()}
+
+    def quantity(self, value: Any) -> Any:
+        if self.measure == "count":
+            return value["param_count"]
+        if self.measure == "trainable":
+            return value["trainable_count"]
+        if self.measure == "tensors":
+            return len(value["param_shapes"])
+        return value["param_shapes"][self.index]
+
+    def matches(self, found: Any, expected: Any) -> bool:
+        return found == expected or list(np.atleast_1d(found)) == list(np.atleast_1d(expected))
+
+
+TRUE_WORDS = {"true", "t", "o", "yes", "y", "1", "참", "맞다", "맞음"}
+FALSE_WORDS = {"false", "f", "x", "no", "n", "0", "거짓", "틀리다", "틀림"}
+
+
+def normalise_choice(value: Any) -> Any:
+    """True/False, T/F, O/X and yes/no as booleans; other text lower-cased and stripped."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().strip(".").lower()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    return text
+
+
+def _choices(observation: dict[str, Any]) -> list[Any]:
+    kind = observation.get("type")
+    if kind == "list":
+        return [normalise_choice(_plain(item)) for item in observation["items"]]
+    if kind == "str" and "," in observation["value"]:
+        return [normalise_choice(part) for part in observation["value"].split(",")]
+    return [normalise_choice(_plain(observation))]
+
+
+def _plain(observation: dict[str, Any]) -> Any:
+    if observation.get("type") in ("str", "bool", "number"):
+        return observation["value"]
+    return observation.get("class", "?")
+
+
+class ChoiceCheck(CheckBase):
+    """Multiple-choice or true/false answers, one point share per item."""
+
+    kind: Literal["choice"]
+    target: Locator
+    expect: list[Any]
+
+    def requests(self) -> dict[str, Request]:
+        return {"target": ("value", {"locator": self.target.model_dump()})}
+
+    def answers(self, expected: Seen) -> dict[str, Any]:
+        return {"expected": self.expect}
+
+    def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
+        candidates = _candidates(seen.value("target")) if seen.ok("target") else []
+        if not candidates:
+            return Verdict(0, f"not found: no {self.target.describe()}")
+        where, observation = candidates[0]
+        given = _choices(observation)
+        want = [normalise_choice(v) for v in self.expect]
+        right = sum(1 for g, w in zip(given, want) if g == w)
+        message = f"{where}: {right} of {len(want)} answers correct"
+        if self.visibility == "public":
+            wrong = [str(i + 1) for i, (g, w) in enumerate(zip(given, want)) if g != w]
+            message += f" (wrong: {', '.join(wrong)})" if wrong else ""
+        if len(given) != len(want):
+            message += f"; {len(given)} answers given for {len(want)} items"
+        return Verdict(right / len(want), message)

@@ -1,0 +1,68 @@
+"""Turn a rubric's checks into one list of probe requests, and route answers back.
+
+Identical requests from different checks (several checks reading what was
+recorded, say) are asked once.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..observe.protocol import ProbeRequest
+from ..rubric.models import Rubric
+from .verdict import Seen
+
+CheckKey = tuple[str, str]  # (question id, check id)
+
+
+@dataclass
+class Routing:
+    """Probe requests, and which of them each check reads under its local names."""
+
+    requests: list[ProbeRequest] = field(default_factory=list)
+    routes: dict[CheckKey, dict[str, str]] = field(default_factory=dict)
+    _ids: dict[str, str] = field(default_factory=dict)
+
+    def add(self, key: CheckKey, local: str, probe: str, params: dict[str, Any]) -> None:
+        signature = json.dumps([probe, params], sort_keys=True)
+        if signature not in self._ids:
+            probe_id = f"p{len(self.requests)}"
+            self._ids[signature] = probe_id
+            self.requests.append(ProbeRequest(id=probe_id, probe=probe, params=params))
+        self.routes.setdefault(key, {})[local] = self._ids[signature]
+
+    def seen(self, key: CheckKey, answers: dict[str, dict[str, Any]]) -> Seen:
+        """The answers one check asked for, by its local names."""
+        return Seen(
+            {
+                local: answers[pid]
+                for local, pid in self.routes.get(key, {}).items()
+                if pid in answers
+            }
+        )
+
+
+def route(rubric: Rubric, *, student: bool = True, reference: bool = False) -> Routing:
+    """The probes a run must answer: the checks' own (`student`) and/or their expectations'."""
+    routing = Routing()
+    for question in rubric.questions:
+        for check in question.checks:
+            key = (question.id, check.id)
+            if student:
+                for local, (probe, params) in check.requests().items():
+                    routing.add(key, local, probe, params)
+            if reference:
+                for local, (probe, params) in check.reference_requests().items():
+                    routing.add(key, "ref:" + local, probe, params)
+    return routing
+
+
+def reference_seen(routing: Routing, key: CheckKey, answers: dict[str, dict[str, Any]]) -> Seen:
+    """The expectation answers of one check, by its local names (without the `ref:` mark)."""
+    records = {}
+    for local, pid in routing.routes.get(key, {}).items():
+        if local.startswith("ref:") and pid in answers:
+            records[local.removeprefix("ref:")] = answers[pid]
+    return Seen(records)

@@ -1,0 +1,61 @@
+"""What judging one check produces, and what a check sees of a run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+PASS, PARTIAL, FAIL, NOT_GRADED, MANUAL = "pass", "partial", "fail", "not_graded", "manual"
+
+
+@dataclass
+class Verdict:
+    """The outcome of one check.
+
+    `message` is safe to show the student (for a hidden check it never states
+    the expected value); `detail` adds what a TA needs, expectations included.
+    """
+
+    fraction: float
+    message: str
+    detail: str = ""
+    convention: str | None = None
+    status: str = ""
+    collected: str | None = None
+
+    def __post_init__(self) -> None:
+        self.fraction = min(1.0, max(0.0, float(self.fraction)))
+        if not self.status:
+            self.status = PASS if self.fraction >= 1 else PARTIAL if self.fraction > 0 else FAIL
+
+
+def not_graded(message: str) -> Verdict:
+    return Verdict(0.0, message, status=NOT_GRADED)
+
+
+@dataclass
+class Seen:
+    """The probe records one check asked for, by the check's own names."""
+
+    records: dict[str, dict[str, Any]]
+
+    def ok(self, name: str) -> bool:
+        return bool(self.records.get(name, {}).get("ok"))
+
+    def value(self, name: str) -> Any:
+        return self.records[name]["value"]
+
+    def error(self, name: str) -> str:
+        record = self.records.get(name)
+        if record is None:
+            return "the run ended before this could be observed"
+        return record.get("error", "not observed")
+
+
+@dataclass
+class RunView:
+    """What a check may read of the run besides its probes."""
+
+    stdout: str = ""
+    markdown: list[str] = field(default_factory=list)
+    stopped: str | None = None

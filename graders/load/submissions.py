@@ -1,0 +1,168 @@
+"""Submissions: a notebook, a Python module, or a folder holding one plus its files.
+
+Reading never raises for a bad file: the submission carries an `error` line
+instead, so that it is graded zero with that reason while the batch goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+SOURCE_SUFFIXES = (".ipynb", ".py")
+MAX_BYTES = 64 << 20
+CELL_MARKER = re.compile(r"^#\s?%%.*$", re.MULTILINE)
+IGNORED = {"__pycache__", ".ipynb_checkpoints", "results", "feedback"}
+
+
+@dataclass
+class Submission:
+    """One student's work as cells, ready to run."""
+
+    student: str
+    path: Path
+    cells: list[str] = field(default_factory=list)
+    markdown: list[str] = field(default_factory=list)
+    notebook: bool = True
+    folder: Path | None = None
+    assignment_hint: str | None = None
+    error: str | None = None
+
+    @property
+    def source(self) -> str:
+        return "\n".join(self.cells)
+
+
+def student_id(path: Path) -> str:
+    """The student id: the file or folder name without its suffix, made safe for file names."""
+    name = path.stem if path.is_file() or path.suffix in SOURCE_SUFFIXES else path.name
+    name = unicodedata.normalize("NFC", name)
+    name = re.sub(r"[^\w.-]+", "_", name).strip("._")
+    return name or "submission"
+
+
+def _sources_in(folder: Path) -> list[Path]:
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix in SOURCE_SUFFIXES and not p.name.startswith(".")
+    )
+
+
+def discover(paths: list[Path]) -> list[Path]:
+    """Submission paths: files as given; a folder is one submission if it holds exactly one
+    notebook or module and no sub-folders that hold sources, else each entry is one."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir() and _is_submission_folder(path):
+            found.append(path)
+        elif path.is_dir():
+            for entry in sorted(path.iterdir()):
+                if entry.name.startswith(".") or entry.name in IGNORED:
+                    continue
+                if entry.is_dir() or entry.suffix in SOURCE_SUFFIXES:
+                    found.append(entry)
+        else:
+            found.append(path)
+    return found
+
+
+def _is_submission_folder(folder: Path) -> bool:
+    has_subfolders_with_sources = any(
+        p.is_dir() and not p.name.startswith(".") and p.name not in IGNORED and _sources_in(p)
+        for p in folder.iterdir()
+    )
+    return len(_sources_in(folder)) == 1 and not has_subfolders_with_sources
+
+
+def read_submission(path: Path) -> Submission:
+    """Read one submission; problems become `Submission.error`, never an exception."""
+    submission = Submission(student=student_id(path), path=path)
+    if path.is_dir():
+        sources = _sources_in(path)
+        if len(sources) != 1:
+            names = ", ".join(p.name for p in sources) or "none"
+            submission.error = (
+                f"{path}: a submission folder must hold exactly one .ipynb or .py file "
+                f"(found: {names}); keep one and remove or rename the others"
+            )
+            return submission
+        submission.folder = path
+        source = sources[0]
+    else:
+        source = path
+    if not source.exists():
+        submission.error = f"{source}: no such file"
+        return submission
+    if source.suffix not in SOURCE_SUFFIXES:
+        submission.error = f"{source}: not a notebook or a Python module: submit a .ipynb or .py"
+        return submission
+    if source.stat().st_size > MAX_BYTES:
+        submission.error = (
+            f"{source}: {source.stat().st_size >> 20} MB is too large to grade; "
+            f"clear the notebook's outputs and submit again"
+        )
+        return submission
+    reader = _read_notebook if source.suffix == ".ipynb" else _read_module
+    reader(source, submission)
+    return submission
+
+
+def _read_notebook(path: Path, submission: Submission) -> None:
+    try:
+        notebook = nbformat.read(str(path), as_version=4)
+    except (json.JSONDecodeError, nbformat.reader.NotJSONError) as exc:
+        submission.error = (
+            f"{path}: not a valid notebook (not JSON: {str(exc)[:120]}); re-save it from Jupyter"
+        )
+        return
+    except UnicodeDecodeError as exc:
+        submission.error = f"{path}: not UTF-8 text at byte {exc.start}; re-save it from Jupyter"
+        return
+    except Exception as exc:  # noqa: BLE001 - nbformat raises many kinds for a bad file
+        submission.error = (
+            f"{path}: not a readable notebook ({type(exc).__name__}: "
+            f"{str(exc)[:120]}); re-save it from Jupyter"
+        )
+        return
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            submission.cells.append(cell.source)
+        elif cell.cell_type == "markdown":
+            submission.markdown.append(cell.source)
+    hint = notebook.metadata.get("dlgrade", {})
+    submission.assignment_hint = hint.get("assignment") if isinstance(hint, dict) else None
+
+
+def _read_module(path: Path, submission: Submission) -> None:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        submission.error = f"{path}: not UTF-8 text at byte {exc.start}; save the file as UTF-8"
+        return
+    submission.notebook = False
+    parts = CELL_MARKER.split(text)
+    cells = [p.strip("\n") for p in parts]
+    submission.cells = [c for c in cells if c.strip()] or [""]
+    submission.markdown = _comment_blocks(text)
+
+
+def _comment_blocks(text: str) -> list[str]:
+    """Comment paragraphs of a module, standing in for a notebook's markdown cells."""
+    blocks, current = [], []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#") and not CELL_MARKER.match(stripped):
+            current.append(stripped.lstrip("#").strip())
+        elif current:
+            blocks.append("\n".join(current))
+            current = []
+    if current:
+        blocks.append("\n".join(current))
+    return blocks

@@ -1,0 +1,1 @@
+"""Run a submission in a sandboxed child process and collect observations."""

@@ -1,0 +1,124 @@
+"""Entry point of the sandboxed child: `python -I -m graders.observe.child FD`.
+
+Reads the plan from standard input, runs the cells, answers the probes and
+writes one JSON record per line to file descriptor FD (the private channel).
+"""
+
+from __future__ import annotations
+
+import builtins
+import importlib.abc
+import json
+import os
+import random
+import signal
+import sys
+import time
+from typing import Any
+
+from ..limits import apply_in_child, block_sockets
+from ..protocol import CELL_END, CELL_START, DONE, HELLO, PROBE, Plan
+
+BLOCKED_IMPORTS = ("reference", "rubrics", "graders")
+
+
+class _BlockImports(importlib.abc.MetaPathFinder):
+    """Refuse to import the grader's own packages from inside a submission."""
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+        if fullname.split(".")[0] in BLOCKED_IMPORTS:
+            raise ImportError(f"`{fullname}` cannot be imported while grading")
+        return None
+
+
+class Channel:
+    """The private pipe to the parent: one JSON object per line."""
+
+    def __init__(self, fd: int) -> None:
+        self._file = os.fdopen(fd, "w", buffering=1 << 16, closefd=True)
+
+    def send(self, kind: str, **fields: Any) -> None:
+        self._file.write(json.dumps({"event": kind, **fields}, allow_nan=True) + "\n")
+        self._file.flush()
+
+
+def _seed_everything(seed: int, threads: int) -> None:
+    import numpy as np
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.set_num_threads(max(1, threads))
+
+
+def _hide_grader_modules() -> None:
+    for name in list(sys.modules):
+        if name.split(".")[0] in BLOCKED_IMPORTS:
+            sys.modules.pop(name, None)
+    sys.meta_path.insert(0, _BlockImports())
+
+
+def main() -> None:
+    channel = Channel(int(sys.argv[1]))
+    plan = Plan.from_json(json.loads(sys.stdin.read()))
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    applied = apply_in_child(plan.memory_mb, plan.file_size_mb)
+    if not applied["network"]:
+        block_sockets()
+    channel.send(HELLO, limits=applied, pid=os.getpid())
+
+    from .cells import CellTimeout, IPythonStub, display, raise_timeout, run_cell
+    from .probes import PROBES, Context, NotFound
+    from .recorder import Recorder
+
+    _seed_everything(plan.seed, plan.threads)
+    recorder = Recorder()
+    recorder.install()
+    stub = IPythonStub()
+    namespace: dict[str, Any] = {
+        "__name__": "__main__",
+        "__builtins__": builtins,
+        "get_ipython": lambda: stub,
+        "display": display,
+    }
+    sys.path.insert(0, os.getcwd())
+    _hide_grader_modules()
+
+    for index, source in enumerate(plan.cells):
+        channel.send(CELL_START, index=index, time=time.time())
+        recorder.cell = index
+        outcome = run_cell(index, source, namespace, plan.cell_timeout, plan.notebook)
+        try:
+            recorder.after_cell(index)
+        except Exception:  # noqa: BLE001 - a broken module must not stop grading
+            pass
+        channel.send(CELL_END, index=index, **outcome)
+
+    recorder.cell = len(plan.cells)
+    context = Context(namespace=namespace, recorder=recorder, seed=plan.seed)
+    for request in plan.probes:
+        signal.signal(signal.SIGALRM, raise_timeout)
+        signal.setitimer(signal.ITIMER_REAL, plan.probe_timeout)
+        try:
+            result = {"ok": True, "value": PROBES[request.probe](request.params, context)}
+        except NotFound as exc:
+            result = {"ok": False, "error": str(exc), "not_found": True}
+        except CellTimeout:
+            result = {"ok": False, "error": f"timed out after {plan.probe_timeout:g} s"}
+        except BaseException as exc:  # noqa: BLE001 - the submission's objects misbehaved
+            result = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:500]}
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        channel.send(PROBE, id=request.id, **result)
+    channel.send(DONE)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

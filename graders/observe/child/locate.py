@@ -1,0 +1,144 @@
+"""Find the object a check is about: by name hints, by type, and by what was recorded.
+
+A locator is a JSON dict:
+  names      exact variable names to try first, in order
+  patterns   case-insensitive regular expressions for variable names
+  kind       "value" (default), "module" or "function"
+  accepts    for modules: an input shape the module must run on
+  traces     for modules: glob patterns of operations (see `ops`) that the module's
+             forward pass must run, in this order
+  search     when no name matches, fall back to every object of the kind
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import types
+from fnmatch import fnmatchcase
+from typing import Any
+
+from . import ops
+from .recorder import Recorder
+
+MAX_CANDIDATES = 50
+
+
+def _named(namespace: dict[str, Any], locator: dict[str, Any]) -> list[tuple[str, Any]]:
+    found: list[tuple[str, Any]] = []
+    for name in locator.get("names", []):
+        if name in namespace:
+            found.append((name, namespace[name]))
+    patterns = [re.compile(p, re.IGNORECASE) for p in locator.get("patterns", [])]
+    for name, value in namespace.items():
+        if any(p.fullmatch(name) for p in patterns) and all(name != n for n, _ in found):
+            found.append((name, value))
+    return found
+
+
+def _is_plain_value(value: Any) -> bool:
+    if _is_tensor(value):
+        return True
+    return not isinstance(value, (types.ModuleType, type)) and not callable(value)
+
+
+def _is_tensor(value: Any) -> bool:
+    import torch
+
+    return isinstance(value, torch.Tensor)
+
+
+def runs_on(module: Any, shape: list[int], seed: int) -> bool:
+    """Whether `module` maps a random batch of `shape` without an error."""
+    import torch
+
+    was_training = module.training
+    try:
+        generator = torch.Generator().manual_seed(seed)
+        x = torch.randn(*shape, generator=generator)
+        module.eval()
+        with torch.no_grad():
+            module(x)
+        return True
+    except Exception:
+        return False
+    finally:
+        module.train(was_training)
+
+
+def runs_through(module: Any, shape: list[int], patterns: list[str], seed: int) -> bool:
+    """Whether the forward pass on a batch of `shape` runs operations matching `patterns`."""
+    import torch
+
+    try:
+        generator = torch.Generator().manual_seed(seed)
+        with torch.no_grad():
+            traced, _ = ops.trace(
+                copy.deepcopy(module).eval(), torch.randn(*shape, generator=generator)
+            )
+    except Exception:
+        return False
+    position = 0
+    for op in traced:
+        if position < len(patterns) and fnmatchcase(op, patterns[position]):
+            position += 1
+    return position == len(patterns)
+
+
+def locate(
+    locator: dict[str, Any], namespace: dict[str, Any], recorder: Recorder, seed: int
+) -> list[tuple[str, Any]]:
+    """Candidates for `locator`, best first, each as (where, object)."""
+    kind = locator.get("kind", "value")
+    if kind == "module":
+        return _modules(locator, namespace, recorder, seed)
+    named = _named(namespace, locator)
+    if kind == "function":
+        found = [(f"`{n}`", v) for n, v in named if callable(v)]
+        return found[:MAX_CANDIDATES]
+    found = [(f"`{n}`", v) for n, v in named if _is_plain_value(v)]
+    if locator.get("search"):
+        seen = {id(v) for _, v in found}
+        for name, value in namespace.items():
+            if name.startswith("_") or id(value) in seen or not _is_plain_value(value):
+                continue
+            found.append((f"`{name}`", value))
+    return found[:MAX_CANDIDATES]
+
+
+def _modules(
+    locator: dict[str, Any], namespace: dict[str, Any], recorder: Recorder, seed: int
+) -> list[tuple[str, Any]]:
+    import torch
+
+    def is_model(value: Any) -> bool:
+        return isinstance(value, torch.nn.Module) and not isinstance(
+            value, torch.nn.modules.loss._Loss
+        )
+
+    candidates: list[tuple[str, Any]] = [(f"`{n}`", v) for n, v in _named(namespace, locator)]
+    candidates += [
+        (f"`{n}`", v) for n, v in namespace.items() if not n.startswith("_") and is_model(v)
+    ]
+    class_names = set(locator.get("class_names", []))
+    for module in reversed(recorder.root_modules()):
+        where = f"the {type(module).__name__} built in cell {recorder.cell_of(module) + 1}"
+        candidates.append((where, module))
+    seen: set[int] = set()
+    accepted: list[tuple[str, Any]] = []
+    shape = locator.get("accepts")
+    for where, module in candidates:
+        if id(module) in seen or not is_model(module):
+            continue
+        seen.add(id(module))
+        if class_names and type(module).__name__ not in class_names and not where.startswith("`"):
+            continue
+        if shape is not None and not runs_on(module, shape, seed):
+            continue
+        traces = locator.get("traces")
+        if traces and not runs_through(module, shape or [1], traces, seed):
+            continue
+        accepted.append((where, module))
+        if len(accepted) >= locator.get("max", 1):
+            break
+    return accepted

@@ -1,0 +1,254 @@
+"""Probes: what the child observes after the cells ran, as plain JSON.
+
+Each probe takes its JSON parameters and a `Context` and returns JSON. Probes
+work on copies where they would otherwise change the submission's objects.
+Inputs are generated from grader-chosen seeds; expectations never come here.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from . import ops
+from .locate import locate
+from .recorder import AUGMENTATIONS, Recorder
+from .serialize import to_json
+
+
+@dataclass
+class Context:
+    namespace: dict[str, Any]
+    recorder: Recorder
+    seed: int
+
+
+class NotFound(Exception):
+    """The locator found nothing; the message says what was looked for."""
+
+
+def _one(params: dict[str, Any], ctx: Context) -> tuple[str, Any]:
+    found = locate(params["locator"], ctx.namespace, ctx.recorder, ctx.seed)
+    if not found:
+        raise NotFound(describe_locator(params["locator"]))
+    return found[0]
+
+
+def describe_locator(locator: dict[str, Any]) -> str:
+    parts = []
+    if locator.get("names"):
+        parts.append("named " + " or ".join(f"`{n}`" for n in locator["names"]))
+    if locator.get("accepts"):
+        parts.append(f"accepting input of shape {tuple(locator['accepts'])}")
+    return f"no {locator.get('kind', 'value')} " + (" ".join(parts) or "found")
+
+
+def make_tensor(spec: Any, seed: int) -> Any:
+    """Build a probe input: {"randn": shape, "seed": n}, {"tensor": data}, or a literal."""
+    import torch
+
+    if isinstance(spec, dict) and "randn" in spec:
+        generator = torch.Generator().manual_seed(seed + spec.get("seed", 0))
+        dtype = getattr(torch, spec.get("dtype", "float32"))
+        return torch.randn(*spec["randn"], generator=generator, dtype=dtype)
+    if isinstance(spec, dict) and "tensor" in spec:
+        return torch.tensor(spec["tensor"], dtype=getattr(torch, spec.get("dtype", "float32")))
+    if isinstance(spec, dict) and "value" in spec:
+        return spec["value"]
+    return spec
+
+
+def probe_value(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    """Candidates for a value locator, each with where it was found."""
+    found = locate(params["locator"], ctx.namespace, ctx.recorder, ctx.seed)
+    return {"candidates": [{"where": where, "value": to_json(v)} for where, v in found]}
+
+
+def probe_module(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    """Structure of a located model: parameters, traced operations, output."""
+    import torch
+
+    where, module = _one(params, ctx)
+    named = list(module.named_parameters())
+    result: dict[str, Any] = {
+        "where": where,
+        "class": type(module).__name__,
+        "param_names": [n for n, _ in named],
+        "param_shapes": [list(p.shape) for _, p in named],
+        "param_count": sum(p.numel() for _, p in named),
+        "trainable_count": sum(p.numel() for _, p in named if p.requires_grad),
+    }
+    if params.get("input"):
+        x = make_tensor(params["input"], ctx.seed)
+        copied = copy.deepcopy(module).eval()
+        with torch.no_grad():
+            traced, out = ops.trace(copied, x)
+        result["ops"] = traced
+        result["output"] = to_json(out) if isinstance(out, torch.Tensor) else {"type": "other"}
+    return result
+
+
+def _reinitialise(module: Any, seed: int) -> None:
+    import torch
+
+    with torch.no_grad():
+        for index, param in enumerate(module.parameters()):
+            generator = torch.Generator().manual_seed(seed + 1000 + index)
+            fan_in = param[0].numel() if param.dim() > 1 else param.shape[0]
+            bound = 1.0 / math.sqrt(max(fan_in, 1))
+            param.copy_(torch.rand(param.shape, generator=generator) * 2 * bound - bound)
+
+
+def probe_gradient(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    """Gradients of an MSE loss on grader-chosen weights, inputs and targets.
+
+    Works on a copy of the located model: its parameters are set from the
+    grader's seed, `zero_grad()` is called (and what it left is reported), then
+    one forward and backward pass runs.
+    """
+    import torch
+
+    where, module = _one(params, ctx)
+    model = copy.deepcopy(module)
+    model.train()
+    _reinitialise(model, ctx.seed)
+    for param in model.parameters():
+        param.grad = torch.ones_like(param)
+    model.zero_grad()
+    parameters = list(model.parameters())
+    indices = params.get("params") or list(range(len(parameters)))
+    empty = [parameters[i].grad is None or not bool(parameters[i].grad.any()) for i in indices]
+    x = make_tensor(params["input"], ctx.seed)
+    target = make_tensor(params["target"], ctx.seed)
+    out = model(x)
+    loss = ((out - target.reshape(out.shape)) ** 2).mean()
+    loss.backward()
+    grads = [to_json(parameters[i].grad) for i in indices]
+    return {
+        "where": where,
+        "empty_after_zero_grad": empty,
+        "grads": grads,
+        "loss": float(loss.detach()),
+    }
+
+
+def probe_call(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    """Call a located function on grader-chosen arguments."""
+    where, function = _one(params, ctx)
+    args = [make_tensor(a, ctx.seed) for a in params.get("args", [])]
+    kwargs = {k: make_tensor(v, ctx.seed) for k, v in params.get("kwargs", {}).items()}
+    return {"where": where, "result": to_json(function(*args, **kwargs))}
+
+
+def _hyper(group: dict[str, Any]) -> dict[str, Any]:
+    keys = ("lr", "momentum", "betas", "eps", "weight_decay", "nesterov", "dampening", "alpha")
+    out = {}
+    for key in keys:
+        if key in group:
+            value = group[key]
+            if hasattr(value, "item"):
+                value = value.item()
+            out[key] = list(value) if isinstance(value, tuple) else value
+    return out
+
+
+def _transform_names(transform: Any) -> list[str]:
+    inner = getattr(transform, "transforms", None)
+    if isinstance(inner, (list, tuple)):
+        return [name for t in inner for name in _transform_names(t)]
+    return [type(transform).__name__] if transform is not None else []
+
+
+def probe_recorded(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    """What the submission built and did while it ran (see `recorder`)."""
+    rec = ctx.recorder
+    roots = rec.root_modules()
+
+    def owner(optimizer: Any) -> str | None:
+        ids = {id(p) for g in optimizer.param_groups for p in g["params"]}
+        for module in reversed(roots):
+            if ids & {id(p) for p in module.parameters()}:
+                return type(module).__name__
+        return None
+
+    optimizers = [
+        {
+            "class": e["class"],
+            "cell": e["cell"],
+            "hyper": _hyper(e["object"].param_groups[0]),
+            "model": owner(e["object"]),
+            "steps": e["steps"],
+            "step_samples": e["step_samples"],
+        }
+        for e in rec.optimizers
+    ]
+    losses = [{"name": name, "cell": cell, **entry} for (name, cell), entry in rec.losses.items()]
+    datasets = []
+    for entry in rec.datasets:
+        arguments = entry["arguments"]
+        transform = arguments.get("transform")
+        datasets.append(
+            {
+                "class": entry["class"],
+                "cell": entry["cell"],
+                "loaded": entry["loaded"],
+                "train": arguments.get("train"),
+                "transform": _transform_names(transform),
+                "augmentations": [n for n in _transform_names(transform) if n in AUGMENTATIONS],
+            }
+        )
+    transforms = []
+    for name, value in ctx.namespace.items():
+        if type(value).__module__.startswith("torchvision.transforms") and not name.startswith("_"):
+            names = _transform_names(value)
+            transforms.append(
+                {
+                    "name": name,
+                    "transform": names,
+                    "augmentations": [n for n in names if n in AUGMENTATIONS],
+                }
+            )
+    import torch
+
+    criteria = sorted(
+        {type(m).__name__ for m, _ in rec.modules if isinstance(m, torch.nn.modules.loss._Loss)}
+    )
+    return {
+        "optimizers": optimizers,
+        "losses": losses,
+        "criteria": criteria,
+        "graphs": rec.graphs,
+        "backward_calls": rec.backward_calls,
+        "datasets": datasets,
+        "transforms": transforms,
+        "loaders": len(rec.loaders),
+    }
+
+
+def probe_trajectory(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    """Per-cell values and gradients of one parameter of a located model."""
+    where, module = _one(params, ctx)
+    index = params.get("param", 0)
+    points = [
+        {"cell": s["cell"], **s["params"][index]}
+        for s in ctx.recorder.snapshots
+        if s["module"] == id(module) and index < len(s["params"])
+    ]
+    steps: dict[str, list[str]] = {}
+    for entry in ctx.recorder.optimizers:
+        for cell in entry["steps"]:
+            steps.setdefault(cell, []).append(entry["class"])
+    return {"where": where, "points": points, "optimizer_steps": steps}
+
+
+PROBES: dict[str, Callable[[dict[str, Any], Context], dict[str, Any]]] = {
+    "value": probe_value,
+    "module": probe_module,
+    "gradient": probe_gradient,
+    "call": probe_call,
+    "recorded": probe_recorded,
+    "trajectory": probe_trajectory,
+}

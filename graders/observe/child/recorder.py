@@ -1,0 +1,353 @@
+"""Record what the submission constructs and does while its cells run.
+
+Checks must not depend on variable names surviving to the end of a notebook,
+so the child keeps its own references to every module, optimizer, dataset and
+data loader the submission builds, notes which loss functions training used
+and what was differentiated, and snapshots a few parameter values per cell.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.abc
+import importlib.machinery
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+MAX_OBJECTS = 5_000
+SNAPSHOT_ELEMENTS = 16
+MAX_SNAPSHOT_MODULES = 20
+MAX_GRAPH_NODES = 5_000
+GRAPHS_KEPT = 20
+STEPS_KEPT = 3
+
+LOSS_FUNCTIONS = (
+    "mse_loss",
+    "l1_loss",
+    "smooth_l1_loss",
+    "huber_loss",
+    "nll_loss",
+    "cross_entropy",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "kl_div",
+)
+PENALTY_NODES = ("PowBackward", "NormBackward", "LinalgVectorNormBackward", "SqrtBackward")
+
+AUGMENTATIONS = (
+    "RandomHorizontalFlip",
+    "RandomVerticalFlip",
+    "RandomCrop",
+    "RandomResizedCrop",
+    "RandomRotation",
+    "RandomAffine",
+    "ColorJitter",
+    "RandomPerspective",
+    "RandomErasing",
+    "RandomGrayscale",
+    "RandAugment",
+    "AutoAugment",
+    "TrivialAugmentWide",
+    "AugMix",
+    "RandomApply",
+    "RandomChoice",
+    "RandomOrder",
+    "GaussianBlur",
+    "RandomInvert",
+    "RandomPosterize",
+    "RandomSolarize",
+    "RandomAdjustSharpness",
+    "RandomAutocontrast",
+    "RandomEqualize",
+    "ElasticTransform",
+)
+
+
+@dataclass
+class Recorder:
+    """Everything recorded so far; `cell` is the index of the running cell."""
+
+    cell: int = -1
+    modules: list[tuple[Any, int]] = field(default_factory=list)
+    optimizers: list[dict[str, Any]] = field(default_factory=list)
+    losses: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
+    graphs: list[dict[str, Any]] = field(default_factory=list)
+    backward_calls: int = 0
+    datasets: list[dict[str, Any]] = field(default_factory=list)
+    loaders: list[dict[str, Any]] = field(default_factory=list)
+    snapshots: list[dict[str, Any]] = field(default_factory=list)
+
+    # -- installation -------------------------------------------------------
+
+    def install(self) -> None:
+        """Patch torch (and torchvision once it is imported) to record."""
+        import torch
+
+        self._patch_module_init(torch.nn.Module)
+        self._patch_optimizers(torch)
+        self._patch_losses(torch.nn.functional)
+        self._patch_backward(torch)
+        self._patch_loader(torch.utils.data.DataLoader)
+        if "torchvision" in sys.modules:
+            self._patch_torchvision()
+        else:
+            sys.meta_path.insert(0, _AfterImport("torchvision", self._patch_torchvision))
+
+    def _patch_module_init(self, module_cls: type) -> None:
+        original = module_cls.__init__
+        recorder = self
+
+        @functools.wraps(original)
+        def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+            if len(recorder.modules) < MAX_OBJECTS:
+                recorder.modules.append((self, recorder.cell))
+            original(self, *args, **kwargs)
+
+        module_cls.__init__ = __init__
+
+    def _patch_optimizers(self, torch: Any) -> None:
+        optimizer_cls = torch.optim.Optimizer
+        original = optimizer_cls.__init__
+        recorder = self
+
+        @functools.wraps(original)
+        def __init__(self: Any, params: Any, defaults: Any, *args: Any, **kwargs: Any) -> None:
+            original(self, params, defaults, *args, **kwargs)
+            if len(recorder.optimizers) < MAX_OBJECTS:
+                recorder.optimizers.append(
+                    {
+                        "object": self,
+                        "class": type(self).__name__,
+                        "cell": recorder.cell,
+                        "steps": {},
+                        "step_samples": [],
+                    }
+                )
+
+        optimizer_cls.__init__ = __init__
+        from torch.optim.optimizer import (
+            register_optimizer_step_post_hook,
+            register_optimizer_step_pre_hook,
+        )
+
+        register_optimizer_step_pre_hook(self._before_step)
+        register_optimizer_step_post_hook(self._after_step)
+
+    def _entry(self, optimizer: Any) -> dict[str, Any] | None:
+        for entry in self.optimizers:
+            if entry["object"] is optimizer:
+                return entry
+        return None
+
+    def _before_step(self, optimizer: Any, args: Any, kwargs: Any) -> None:
+        entry = self._entry(optimizer)
+        if entry is None:
+            return
+        key = str(self.cell)
+        entry["steps"][key] = entry["steps"].get(key, 0) + 1
+        if len(entry["step_samples"]) < STEPS_KEPT:
+            param = _smallest_param(optimizer)
+            if param is not None:
+                entry["pending"] = (param, _flat(param), _flat(param.grad))
+
+    def _after_step(self, optimizer: Any, args: Any, kwargs: Any) -> None:
+        entry = self._entry(optimizer)
+        if entry is None or "pending" not in entry:
+            return
+        param, before, grad = entry.pop("pending")
+        entry["step_samples"].append(
+            {"cell": self.cell, "before": before, "grad": grad, "after": _flat(param)}
+        )
+
+    def _patch_losses(self, functional: Any) -> None:
+        for name in LOSS_FUNCTIONS:
+            original = getattr(functional, name, None)
+            if original is not None:
+                setattr(functional, name, self._loss_wrapper(name, original))
+
+    def _loss_wrapper(self, name: str, original: Any) -> Any:
+        recorder = self
+
+        @functools.wraps(original)
+        def loss(input: Any, *args: Any, **kwargs: Any) -> Any:
+            key = (name, recorder.cell)
+            entry = recorder.losses.setdefault(key, {"calls": 0})
+            entry["calls"] += 1
+            if entry["calls"] == 1 and name == "nll_loss":
+                entry["log_probabilities"] = _rows_are_log_probabilities(input)
+            return original(input, *args, **kwargs)
+
+        return loss
+
+    def _patch_backward(self, torch: Any) -> None:
+        original = torch.autograd.backward
+        recorder = self
+
+        @functools.wraps(original)
+        def backward(tensors: Any, *args: Any, **kwargs: Any) -> Any:
+            recorder.backward_calls += 1
+            if len(recorder.graphs) < GRAPHS_KEPT:
+                recorder.graphs.append({"cell": recorder.cell, **_describe_graph(tensors)})
+            return original(tensors, *args, **kwargs)
+
+        torch.autograd.backward = backward
+
+    def _patch_loader(self, loader_cls: type) -> None:
+        original = loader_cls.__init__
+        recorder = self
+
+        @functools.wraps(original)
+        def __init__(self: Any, dataset: Any, *args: Any, **kwargs: Any) -> None:
+            original(self, dataset, *args, **kwargs)
+            if len(recorder.loaders) < MAX_OBJECTS:
+                recorder.loaders.append({"object": self, "dataset": dataset, "cell": recorder.cell})
+
+        loader_cls.__init__ = __init__
+
+    def _patch_torchvision(self) -> None:
+        import inspect
+
+        import torchvision.datasets as tv_datasets
+        from torchvision.datasets.vision import VisionDataset
+
+        for name in dir(tv_datasets):
+            cls = getattr(tv_datasets, name)
+            if inspect.isclass(cls) and issubclass(cls, VisionDataset) and cls is not VisionDataset:
+                if "__init__" in cls.__dict__:
+                    cls.__init__ = self._dataset_init(cls, cls.__dict__["__init__"])
+
+    def _dataset_init(self, cls: type, original: Any) -> Any:
+        import inspect
+
+        recorder = self
+        signature = inspect.signature(original)
+
+        @functools.wraps(original)
+        def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+            try:
+                bound = signature.bind(self, *args, **kwargs)
+                bound.apply_defaults()
+                arguments = dict(bound.arguments)
+            except TypeError:
+                arguments = dict(kwargs)
+            arguments.pop("self", None)
+            entry = {
+                "class": cls.__name__,
+                "cell": recorder.cell,
+                "arguments": arguments,
+                "object": self,
+                "loaded": False,
+            }
+            if type(self) is cls and len(recorder.datasets) < MAX_OBJECTS:
+                recorder.datasets.append(entry)
+            original(self, *args, **kwargs)
+            entry["loaded"] = True
+
+        return __init__
+
+    # -- per-cell bookkeeping -----------------------------------------------
+
+    def after_cell(self, index: int) -> None:
+        """Snapshot a few values of every parameter of each root module."""
+        for module in self.root_modules()[-MAX_SNAPSHOT_MODULES:]:
+            params = []
+            for param in list(module.parameters())[:64]:
+                params.append({"value": _flat(param), "grad": _flat(param.grad)})
+            self.snapshots.append({"cell": index, "module": id(module), "params": params})
+
+    def root_modules(self) -> list[Any]:
+        """Recorded modules that are not a part of another recorded module."""
+        import torch
+
+        children: set[int] = set()
+        for module, _ in self.modules:
+            for child in module.modules():
+                if child is not module:
+                    children.add(id(child))
+        return [
+            module
+            for module, _ in self.modules
+            if id(module) not in children and not isinstance(module, torch.nn.modules.loss._Loss)
+        ]
+
+    def cell_of(self, obj: Any) -> int:
+        for module, cell in self.modules:
+            if module is obj:
+                return cell
+        return -1
+
+
+class _AfterImport(importlib.abc.MetaPathFinder):
+    """Run `callback` right after the module `name` has been imported."""
+
+    def __init__(self, name: str, callback: Any) -> None:
+        self.name = name
+        self.callback = callback
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+        if fullname != self.name:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or spec.loader is None:
+            return spec
+        loader = spec.loader
+        exec_module = loader.exec_module
+        callback = self.callback
+
+        def run_then_patch(module: Any) -> None:
+            exec_module(module)
+            callback()
+
+        loader.exec_module = run_then_patch
+        return spec
+
+
+def _flat(tensor: Any) -> list[float] | None:
+    if tensor is None:
+        return None
+    values = tensor.detach().reshape(-1)[:SNAPSHOT_ELEMENTS]
+    return [float(v) for v in values.double().tolist()]
+
+
+def _smallest_param(optimizer: Any) -> Any:
+    params = [p for group in optimizer.param_groups for p in group["params"] if p.grad is not None]
+    return min(params, key=lambda p: p.numel()) if params else None
+
+
+def _rows_are_log_probabilities(input: Any) -> bool | None:
+    import torch
+
+    try:
+        with torch.no_grad():
+            if input.dim() < 2:
+                return None
+            total = torch.logsumexp(input.detach().double(), dim=1)
+            return bool(torch.allclose(total, torch.zeros_like(total), atol=1e-4))
+    except Exception:
+        return None
+
+
+def _describe_graph(tensors: Any) -> dict[str, Any]:
+    """Node names of an autograd graph and whether a parameter is penalised."""
+    roots = tensors if isinstance(tensors, (list, tuple)) else [tensors]
+    seen: set[int] = set()
+    names: set[str] = set()
+    penalty = False
+    stack = [getattr(t, "grad_fn", None) for t in roots]
+    while stack and len(seen) < MAX_GRAPH_NODES:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        name = type(node).__name__
+        names.add(name)
+        parents = [p for p, _ in getattr(node, "next_functions", ()) if p is not None]
+        leaves = [p for p in parents if type(p).__name__ == "AccumulateGrad"]
+        if leaves and name.startswith(PENALTY_NODES):
+            penalty = True
+        if name.startswith("MulBackward") and len(leaves) == 2 and leaves[0] is leaves[1]:
+            penalty = True
+        stack.extend(parents)
+    return {"nodes": sorted(names), "parameter_penalty": penalty}

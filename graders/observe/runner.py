@@ -1,0 +1,298 @@
+"""Run one submission in a child process and collect what it observed.
+
+The parent never imports or runs submission code. It starts the child in its
+own session with a scratch working directory and a clean environment, sends
+it the plan, reads records from a private pipe, enforces the hard time limits
+and kills the whole process tree when one runs out.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .limits import Limits
+from .protocol import CELL_END, CELL_START, DONE, HELLO, PROBE, Plan
+
+MAX_CHANNEL_BYTES = 256 << 20
+
+
+@dataclass
+class CellOutcome:
+    index: int
+    status: str  # ok, error, timeout, exit, not_run
+    error: str | None = None
+    seconds: float = 0.0
+    skipped_magics: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RunResult:
+    """Everything observed about one run of a submission."""
+
+    cells: list[CellOutcome]
+    probes: dict[str, dict[str, Any]]
+    stdout: str
+    stderr: str
+    seconds: float
+    stopped: str | None = None  # why the run ended early, in one line
+    isolation: dict[str, bool] = field(default_factory=dict)
+
+    @property
+    def completed(self) -> bool:
+        return self.stopped is None
+
+
+class _Tail:
+    """Keep the first `limit` bytes of a stream, and count the rest."""
+
+    def __init__(self, stream: Any, limit: int) -> None:
+        self.limit = limit
+        self.data = bytearray()
+        self.dropped = 0
+        self.thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self.thread.start()
+
+    def _read(self, stream: Any) -> None:
+        while chunk := stream.read1(1 << 16):
+            room = self.limit - len(self.data)
+            self.data += chunk[:room]
+            self.dropped += max(0, len(chunk) - room)
+
+    def text(self) -> str:
+        self.thread.join(timeout=2)
+        text = self.data.decode("utf-8", errors="replace")
+        if self.dropped:
+            text += f"\n[... {self.dropped} more bytes of output not kept]"
+        return text
+
+
+def _child_env(scratch: str, threads: int, seed: int) -> dict[str, str]:
+    keep = ("PATH", "LANG", "LC_ALL", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "SYSTEMROOT")
+    env = {k: os.environ[k] for k in keep if k in os.environ}
+    env.update(
+        HOME=scratch,
+        TMPDIR=scratch,
+        MPLBACKEND="Agg",
+        PYTHONHASHSEED=str(seed),
+        OMP_NUM_THREADS=str(threads),
+        MKL_NUM_THREADS=str(threads),
+        PYTHONDONTWRITEBYTECODE="1",
+        MPLCONFIGDIR=os.path.join(scratch, ".matplotlib"),
+        TORCH_HOME=os.path.join(scratch, ".torch"),
+        NO_PROXY="*",
+        no_proxy="*",
+    )
+    return env
+
+
+def _descendants(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                stat = f.read().decode(errors="replace")
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    found, stack = [], [root]
+    while stack:
+        for pid in children.get(stack.pop(), []):
+            found.append(pid)
+            stack.append(pid)
+    return found
+
+
+def kill_tree(process: subprocess.Popen) -> None:
+    """Kill the child, its process group and every descendant still known."""
+    pids = _descendants(process.pid) if os.path.isdir("/proc") else []
+    for kill in (lambda: os.killpg(process.pid, signal.SIGKILL),):
+        try:
+            kill()
+        except (ProcessLookupError, PermissionError):
+            pass
+    for pid in [process.pid, *pids]:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    process.wait()
+
+
+def _child_command(channel_fd: int) -> list[str]:
+    return [sys.executable, "-I", "-m", "graders.observe.child", str(channel_fd)]
+
+
+def run(plan: Plan, limits: Limits, files_from: Path | None = None) -> RunResult:
+    """Run `plan` in a fresh sandboxed child; `files_from` is copied into its scratch folder."""
+    scratch = tempfile.mkdtemp(prefix="dlgrade-scratch-")
+    try:
+        if files_from is not None:
+            shutil.copytree(files_from, scratch, dirs_exist_ok=True, symlinks=True)
+        return _run_in(plan, limits, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _run_in(plan: Plan, limits: Limits, scratch: str) -> RunResult:
+    read_fd, write_fd = os.pipe()
+    started = time.monotonic()
+    process = subprocess.Popen(
+        _child_command(write_fd),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=scratch,
+        env=_child_env(scratch, plan.threads, plan.seed),
+        pass_fds=(write_fd,),
+        start_new_session=True,
+    )
+    os.close(write_fd)
+    stdout = _Tail(process.stdout, limits.output_bytes)
+    stderr = _Tail(process.stderr, limits.output_bytes)
+    writer = threading.Thread(target=_send_plan, args=(process, plan), daemon=True)
+    writer.start()
+    session = _Session(plan, limits, started)
+    try:
+        session.read(read_fd, process)
+    finally:
+        os.close(read_fd)
+        kill_tree(process)
+    return RunResult(
+        cells=session.cell_outcomes(),
+        probes=session.probes,
+        stdout=stdout.text(),
+        stderr=stderr.text(),
+        seconds=round(time.monotonic() - started, 3),
+        stopped=session.stopped(process),
+        isolation=session.isolation,
+    )
+
+
+def _send_plan(process: subprocess.Popen, plan: Plan) -> None:
+    try:
+        process.stdin.write(json.dumps(plan.to_json()).encode())
+        process.stdin.close()
+    except (BrokenPipeError, OSError):
+        pass
+
+
+class _Session:
+    """Reads the child's records and decides when it has run out of time."""
+
+    def __init__(self, plan: Plan, limits: Limits, started: float) -> None:
+        self.plan = plan
+        self.limits = limits
+        self.started = started
+        self.cells: dict[int, CellOutcome] = {}
+        self.probes: dict[str, dict[str, Any]] = {}
+        self.isolation: dict[str, bool] = {}
+        self.done = False
+        self.killed: str | None = None
+        self.running_cell: int | None = None
+        self.last_record = started
+
+    def deadline(self) -> tuple[float, str]:
+        total = self.started + self.limits.total_timeout
+        reason = f"the submission ran past its total time limit of {self.limits.total_timeout:g} s"
+        if self.running_cell is not None:
+            cell = self.last_record + self.plan.cell_timeout + self.limits.grace
+            if cell < total:
+                return cell, (
+                    f"cell {self.running_cell + 1} ran past its time limit of "
+                    f"{self.plan.cell_timeout:g} s and could not be interrupted"
+                )
+        elif len(self.cells) == len(self.plan.cells) and self.cells:
+            probe = self.last_record + self.plan.probe_timeout + self.limits.grace
+            if probe < total:
+                return probe, "a check's probe ran past its time limit and could not be interrupted"
+        return total, reason
+
+    def read(self, fd: int, process: subprocess.Popen) -> None:
+        buffer = b""
+        received = 0
+        while not self.done:
+            deadline, reason = self.deadline()
+            wait = deadline - time.monotonic()
+            if wait <= 0:
+                self.killed = reason
+                return
+            ready, _, _ = select.select([fd], [], [], min(wait, 1.0))
+            if not ready:
+                continue
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                return
+            received += len(chunk)
+            if received > MAX_CHANNEL_BYTES:
+                self.killed = "the submission flooded the grader's channel"
+                return
+            buffer += chunk
+            *lines, buffer = buffer.split(b"\n")
+            for line in lines:
+                self._record(line)
+
+    def _record(self, line: bytes) -> None:
+        try:
+            record = json.loads(line)
+            event = record.pop("event")
+        except (ValueError, KeyError, AttributeError, TypeError):
+            return
+        self.last_record = time.monotonic()
+        if event == HELLO:
+            self.isolation = record.get("limits", {})
+        elif event == CELL_START:
+            self.running_cell = int(record["index"])
+        elif event == CELL_END:
+            index = int(record.pop("index"))
+            self.cells[index] = CellOutcome(
+                index=index,
+                **{
+                    k: record[k]
+                    for k in ("status", "error", "seconds", "skipped_magics")
+                    if k in record
+                },
+            )
+            self.running_cell = None
+        elif event == PROBE:
+            self.probes[str(record.pop("id"))] = record
+        elif event == DONE:
+            self.done = True
+
+    def cell_outcomes(self) -> list[CellOutcome]:
+        outcomes = []
+        for index in range(len(self.plan.cells)):
+            if index in self.cells:
+                outcomes.append(self.cells[index])
+            elif index == self.running_cell:
+                outcomes.append(CellOutcome(index, "timeout", self.killed or "the process died"))
+            else:
+                outcomes.append(CellOutcome(index, "not_run", "an earlier failure stopped the run"))
+        return outcomes
+
+    def stopped(self, process: subprocess.Popen) -> str | None:
+        if self.done:
+            return None
+        if self.killed:
+            return self.killed
+        code = process.returncode
+        if code is not None and code < 0:
+            name = (
+                signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else code
+            )
+            return f"the submission's process was killed by {name} (memory limit or a crash)"
+        return f"the submission's process ended early (exit code {code})"

@@ -1,0 +1,52 @@
+"""The summary printed on screen with rich."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from ..judge.verdict import PASS
+from ..score import SubmissionResult
+
+
+def results_table(
+    assignment: str, question_ids: list[str], results: list[SubmissionResult]
+) -> Table:
+    """One row per submission, one column per question, then the total."""
+    table = Table(title=f"{assignment}: {len(results)} submission(s)")
+    table.add_column("student")
+    for qid in question_ids:
+        table.add_column(qid, justify="right")
+    table.add_column("total", justify="right", style="bold")
+    table.add_column("note", overflow="fold", max_width=60)
+    for result in results:
+        scores = {q.id: q for q in result.questions}
+        cells = []
+        for qid in question_ids:
+            q = scores.get(qid)
+            cells.append("" if q is None else f"{q.score:g}/{q.max_score:g}")
+        note = result.error or (result.notes[0] if result.notes else "")
+        table.add_row(result.student, *cells, f"{result.score:g}/{result.max_score:g}", note)
+    return table
+
+
+def print_checks(console: Console, result: SubmissionResult, show_detail: bool = False) -> None:
+    """Every check of one submission with its message (the self-check view)."""
+    for question in result.questions:
+        console.print(
+            f"[bold]{question.id}[/bold] {question.title}: "
+            f"{question.score:g}/{question.max_score:g}"
+        )
+        for check in question.checks:
+            colour = (
+                "green" if check.status == PASS else "yellow" if check.kind == "manual" else "red"
+            )
+            points = "TA" if check.kind == "manual" else f"{check.score:g}/{check.max_score:g}"
+            console.print(
+                f"  [{colour}]{check.status:>10}[/{colour}] {escape(check.id)} "
+                f"({points}) {escape(check.message)}",
+                highlight=False,
+            )
+            if show_detail and check.detail:
+                console.print(f"             {check.detail}", highlight=False, markup=False)

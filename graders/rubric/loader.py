@@ -1,0 +1,68 @@
+"""Read a rubric YAML file; errors name the file, the line and the fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .models import Rubric
+
+
+class RubricError(Exception):
+    """A rubric that cannot be used, with a one-line explanation per problem."""
+
+
+def _line_of(node: yaml.Node | None, location: tuple[Any, ...]) -> int | None:
+    """The 1-based line of the YAML node at `location` (or of its nearest parent)."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in location:
+        if isinstance(node, yaml.MappingNode):
+            match = [v for k, v in node.value if getattr(k, "value", None) == str(part)]
+            if not match:
+                continue  # a union tag or a model name in pydantic's location
+            node = match[0]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                break
+            node = node.value[part]
+        else:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def _place(location: tuple[Any, ...]) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in location).lstrip(".")
+
+
+def load_rubric(path: str | Path) -> Rubric:
+    """Load and validate one rubric; raise `RubricError` naming file, line and problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RubricError(f"{path}: cannot read the rubric ({exc})") from exc
+    try:
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise RubricError(f"{path}{line}: not valid YAML: {problem}") from exc
+    if not isinstance(data, dict):
+        raise RubricError(f"{path}: a rubric is a YAML mapping with `assignment` and `questions`")
+    try:
+        return Rubric.model_validate(data)
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            location = tuple(error["loc"])
+            line = _line_of(node, location)
+            where = f"{path}:{line}" if line else str(path)
+            message = error["msg"].removeprefix("Value error, ")
+            lines.append(f"{where}: {_place(location) or 'rubric'}: {message}")
+        raise RubricError("\n".join(dict.fromkeys(lines))) from exc

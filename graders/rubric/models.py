@@ -1,0 +1,105 @@
+"""The typed form of a rubric: assignment, questions, checks, limits."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ..judge.kinds import Check
+
+QUESTION_ID = r"^q\d+(\.\d+)*$|^[a-z][a-z0-9-]*$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Question(Strict):
+    """One question of the source document; its points are shared among its checks."""
+
+    id: str = Field(pattern=QUESTION_ID)
+    title: str
+    points: float = Field(ge=0)
+    checks: list[Check] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _points_add_up(self) -> Question:
+        total = sum(c.points for c in self.checks)
+        if not math.isclose(total, self.points, abs_tol=1e-9):
+            raise ValueError(f"the checks' points add up to {total:g}, not {self.points:g}")
+        ids = [c.id for c in self.checks]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"check ids repeat: {', '.join(duplicates)}")
+        return self
+
+    @property
+    def auto_points(self) -> float:
+        return sum(c.points for c in self.checks if c.kind != "manual")
+
+
+class Deferred(Strict):
+    """A question of the document that this rubric does not grade yet, and why."""
+
+    question: str = Field(pattern=QUESTION_ID)
+    reason: str
+
+
+class RunLimits(Strict):
+    cell_timeout: float = Field(default=120, gt=0)
+    total_timeout: float = Field(default=900, gt=0)
+    probe_timeout: float = Field(default=30, gt=0)
+    memory_mb: int = Field(default=6144, ge=256)
+
+
+class Rubric(Strict):
+    """One assignment: where it comes from, its reference, and its questions."""
+
+    assignment: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    title: str
+    source: str = ""
+    reference: str = Field(default="", description="module in reference/ that solves it")
+    seed: int = 0
+    limits: RunLimits = Field(default_factory=RunLimits)
+    detect: list[str] = Field(
+        default_factory=list, description="names a submission of this assignment defines"
+    )
+    deferred: list[Deferred] = Field(default_factory=list)
+    questions: list[Question] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_anchor_holders(cls, data: object) -> object:
+        """Top-level keys starting with `x-` only hold YAML anchors for reuse."""
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if not str(k).startswith("x-")}
+        return data
+
+    @model_validator(mode="after")
+    def _unique_questions(self) -> Rubric:
+        ids = [q.id for q in self.questions]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"question ids repeat: {', '.join(duplicates)}")
+        if self.reference and not re.fullmatch(r"[a-z_][a-z0-9_]*", self.reference):
+            raise ValueError(f"reference {self.reference!r} is not a module name")
+        return self
+
+    @property
+    def max_score(self) -> float:
+        return sum(q.auto_points for q in self.questions)
+
+    def public_only(self) -> Rubric:
+        """The same rubric with hidden checks removed (questions left empty are dropped)."""
+        questions = []
+        for question in self.questions:
+            checks = [c for c in question.checks if c.visibility == "public"]
+            if checks:
+                questions.append(
+                    question.model_copy(
+                        update={"checks": checks, "points": sum(c.points for c in checks)}
+                    )
+                )
+        return self.model_copy(update={"questions": questions})
