@@ -40,7 +40,9 @@ inside Python. The grader's own packages cannot be imported from a submission.
 """
 
 console = Console(highlight=False)
-errors = Console(stderr=True, highlight=False)
+if not console.is_terminal:
+    console.width = max(console.width, 160)
+errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _options(args: argparse.Namespace, public_only: bool = False) -> Options:

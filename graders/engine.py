@@ -26,6 +26,8 @@ from .observe.protocol import Plan
 from .observe.runner import RunResult, run
 from .score import SubmissionResult, score_question
 
+CHILD_SOURCES = Path(__file__).parent / "observe" / "child"
+
 Expectations = dict[str, dict[str, dict[str, Any]]]  # "qid/cid" -> local name -> probe record
 
 
@@ -96,6 +98,8 @@ class Grader:
         digest.update(self.rubric.model_dump_json().encode())
         digest.update(reference.read_bytes() if reference else b"")
         digest.update(__version__.encode())
+        for source in sorted(CHILD_SOURCES.glob("*.py")):
+            digest.update(source.read_bytes())
         for package in ("torch", "numpy"):
             try:
                 digest.update(importlib.metadata.version(package).encode())

@@ -147,10 +147,14 @@ def _read_module(path: Path, submission: Submission) -> None:
         submission.error = f"{path}: not UTF-8 text at byte {exc.start}; save the file as UTF-8"
         return
     submission.notebook = False
-    parts = CELL_MARKER.split(text)
-    cells = [p.strip("\n") for p in parts]
-    submission.cells = [c for c in cells if c.strip()] or [""]
+    cells = [part.strip("\n") for part in CELL_MARKER.split(text)]
+    submission.cells = [c for c in cells if _has_code(c)] or [""]
     submission.markdown = _comment_blocks(text)
+
+
+def _has_code(cell: str) -> bool:
+    """Whether a module cell holds anything but blank lines and comments."""
+    return any(line.strip() and not line.lstrip().startswith("#") for line in cell.splitlines())
 
 
 def _comment_blocks(text: str) -> list[str]:

@@ -19,16 +19,27 @@ def results_table(
     for qid in question_ids:
         table.add_column(qid, justify="right")
     table.add_column("total", justify="right", style="bold")
-    table.add_column("note", overflow="fold", max_width=60)
+    table.add_column("status")
     for result in results:
         scores = {q.id: q for q in result.questions}
         cells = []
         for qid in question_ids:
             q = scores.get(qid)
             cells.append("" if q is None else f"{q.score:g}/{q.max_score:g}")
-        note = result.error or (result.notes[0] if result.notes else "")
-        table.add_row(result.student, *cells, f"{result.score:g}/{result.max_score:g}", note)
+        table.add_row(
+            result.student, *cells, f"{result.score:g}/{result.max_score:g}", status(result)
+        )
     return table
+
+
+def status(result: SubmissionResult) -> str:
+    """A few words on how the run went (the feedback file has the details)."""
+    if result.error:
+        return "unreadable"
+    if result.notes and result.notes[0].startswith("stopped"):
+        return "stopped early"
+    failed = sum(1 for cell in result.cells if cell["status"] not in ("ok", "not_run"))
+    return f"{failed} cell error(s)" if failed else "ok"
 
 
 def print_checks(console: Console, result: SubmissionResult, show_detail: bool = False) -> None:

@@ -61,6 +61,8 @@ def load_rubric(path: str | Path) -> Rubric:
         lines = []
         for error in exc.errors():
             location = tuple(error["loc"])
+            if error["type"] == "union_tag_invalid":
+                location += ("kind",)
             line = _line_of(node, location)
             where = f"{path}:{line}" if line else str(path)
             message = error["msg"].removeprefix("Value error, ")

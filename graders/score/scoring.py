@@ -71,7 +71,7 @@ def score_question(question: Question, verdicts: dict[str, Verdict]) -> Question
                 title=check.title,
                 visibility=check.visibility,
                 status=verdict.status,
-                score=0.0 if manual else round(check.points * verdict.fraction, 4),
+                score=0.0 if manual else round(check.points * verdict.fraction, 2),
                 max_score=0.0 if manual else check.points,
                 message=verdict.message,
                 detail=verdict.detail,

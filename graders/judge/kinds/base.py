@@ -31,6 +31,7 @@ class Locator(Strict):
     accepts: list[int] | None = None
     class_names: list[str] = Field(default_factory=list)
     traces: list[str] = Field(default_factory=list)
+    prefer: list[str] = Field(default_factory=list)
     search: bool = False
 
     def describe(self) -> str:
@@ -164,7 +165,9 @@ class Compared(CheckBase):
                 convention = None if name == "expected" else name
                 suffix = f" (convention: {name})" if convention else ""
                 return Verdict(1, f"{where}{shown}: correct{suffix}", convention=convention)
-        listing = "; ".join(f"{k}: {_render(v)}" for k, v in usable.items())
+        listing = "; ".join(
+            _render(v) if k == "expected" else f"{k}: {_render(v)}" for k, v in usable.items()
+        )
         if self.visibility == "public":
             return Verdict(0, f"{where}found {shown}, expected {listing}")
         return Verdict(

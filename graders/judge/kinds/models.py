@@ -29,7 +29,9 @@ class ArchitectureCheck(CheckBase):
 
     Operations are traced strings such as `conv2d(3,32,k3,s1,p1)`; patterns are
     glob patterns (`conv2d(3,32,k3,s1,p[01])`). `every` requires each operation
-    matching a key to be directly followed by one matching its value.
+    matching a key to be directly followed by one matching its value. A near
+    miss earns partial credit: each missing, extra or wrong operation costs
+    twice its share of the pattern.
     """
 
     kind: Literal["architecture"]
@@ -66,12 +68,15 @@ class ArchitectureCheck(CheckBase):
         where = f"{model['where']}: "
         fractions = []
         messages = []
+        convention, details = None, []
         if self.conventions:
             verdict = self._pattern(ops, where)
             if verdict.fraction == 1 and not self.every:
                 return verdict
             fractions.append(verdict.fraction)
             messages.append(verdict.message)
+            convention = verdict.convention
+            details += [verdict.detail] if verdict.detail else []
         if self.every:
             fraction, message = self._every(ops)
             fractions.append(fraction)
@@ -79,13 +84,15 @@ class ArchitectureCheck(CheckBase):
         return Verdict(
             float(np.mean(fractions)),
             "; ".join(messages),
-            detail=f"traced operations: {', '.join(ops)}",
+            detail="; ".join([*details, f"traced operations: {', '.join(ops)}"]),
+            convention=convention,
         )
 
     def _pattern(self, ops: list[str], where: str) -> Verdict:
         best_name, best = "", -1.0
         for name, pattern in self.conventions.items():
-            score = _lcs(ops, pattern) / max(len(ops), len(pattern), 1)
+            errors = max(len(ops), len(pattern)) - _lcs(ops, pattern)
+            score = max(0.0, 1 - 2 * errors / max(len(pattern), 1))
             if score > best:
                 best_name, best = name, score
         found = " -> ".join(ops) or "no layers"
@@ -151,7 +158,7 @@ class GradientCheck(CheckBase):
     def answers(self, expected: Seen) -> dict[str, Any]:
         if not expected.ok("expected"):
             return {}
-        return {"gradients": [numbers(g).tolist() for g in expected.value("expected")["grads"]]}
+        return {"expected": [numbers(g).tolist() for g in expected.value("expected")["grads"]]}
 
     def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
         if not seen.ok("target"):

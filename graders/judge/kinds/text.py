@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field, field_validator
 
@@ -28,9 +28,6 @@ class OutputCheck(CheckBase):
             except re.error as exc:
                 raise ValueError(f"bad regular expression {pattern!r}: {exc}") from exc
         return patterns
-
-    def answers(self, expected: Seen) -> dict[str, Any]:
-        return {"patterns": self.patterns}
 
     def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
         missing = [p for p in self.patterns if not re.search(p, run.stdout, re.MULTILINE)]

@@ -253,7 +253,7 @@ class ChoiceCheck(CheckBase):
 
     kind: Literal["choice"]
     target: Locator
-    expect: list[Any]
+    expect: list[Any] = Field(min_length=1)
 
     def requests(self) -> dict[str, Request]:
         return {"target": ("value", {"locator": self.target.model_dump()})}

@@ -7,6 +7,7 @@ A locator is a JSON dict:
   accepts    for modules: an input shape the module must run on
   traces     for modules: glob patterns of operations (see `ops`) that the module's
              forward pass must run, in this order
+  prefer     for modules: like `traces`, but only to choose among the candidates
   search     when no name matches, fall back to every object of the kind
 """
 
@@ -112,9 +113,12 @@ def _modules(
     import torch
 
     def is_model(value: Any) -> bool:
-        return isinstance(value, torch.nn.Module) and not isinstance(
-            value, torch.nn.modules.loss._Loss
-        )
+        """A module with parameters: not a loss, not a parameter-free transform."""
+        if not isinstance(value, torch.nn.Module):
+            return False
+        if isinstance(value, torch.nn.modules.loss._Loss):
+            return False
+        return any(True for _ in value.parameters())
 
     candidates: list[tuple[str, Any]] = [(f"`{n}`", v) for n, v in _named(namespace, locator)]
     candidates += [
@@ -139,6 +143,12 @@ def _modules(
         if traces and not runs_through(module, shape or [1], traces, seed):
             continue
         accepted.append((where, module))
-        if len(accepted) >= locator.get("max", 1):
+        if len(accepted) >= MAX_CANDIDATES:
             break
-    return accepted
+    prefer = locator.get("prefer")
+    if prefer:
+        preferred = [runs_through(m, shape or [1], prefer, seed) for _, m in accepted]
+        accepted = [c for c, p in zip(accepted, preferred) if p] + [
+            c for c, p in zip(accepted, preferred) if not p
+        ]
+    return accepted[: locator.get("max", 1)]

@@ -43,6 +43,8 @@ def describe_locator(locator: dict[str, Any]) -> str:
         parts.append("named " + " or ".join(f"`{n}`" for n in locator["names"]))
     if locator.get("accepts"):
         parts.append(f"accepting input of shape {tuple(locator['accepts'])}")
+    if locator.get("traces"):
+        parts.append("whose forward pass runs " + ", ".join(locator["traces"]))
     return f"no {locator.get('kind', 'value')} " + (" ".join(parts) or "found")
 
 

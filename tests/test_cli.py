@@ -1,0 +1,75 @@
+"""The `grade` command as a TA, a student and CI use it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from graders.assignments import Assignment, detect
+from graders.cli import main
+from graders.load import Submission
+from graders.rubric import RubricError, load_rubric
+
+from .conftest import EXAMPLES, ROOT
+
+
+@pytest.mark.slow
+def test_self_check_passes_full_marks_and_fails_partial(capsys) -> None:
+    public = load_rubric(ROOT / "rubrics" / "cnn-basics.yaml").public_only().max_score
+    assert main(["--self", str(EXAMPLES / "full_marks.ipynb")]) == 0
+    out = capsys.readouterr().out
+    assert f"public checks: {public:g} / {public:g}" in out
+    assert "hidden checks are graded by your TA" in out
+    assert main(["--self", str(EXAMPLES / "partial.py")]) == 1
+    out = capsys.readouterr().out
+    assert "expected 0.01" in out  # a public check says what it expected
+
+
+@pytest.mark.slow
+def test_answers_prints_json(capsys) -> None:
+    assert main(["answers", "cnn-basics", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["assignment"] == "cnn-basics"
+    assert set(data["questions"]) >= {"q1", "q3.1", "q4", "q5"}
+
+
+def test_list_shows_questions_points_and_deferred(capsys) -> None:
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "cnn-basics" in out and "q3.1" in out and "15 pts" in out
+    assert "q2" in out and "not graded yet" in out
+
+
+def test_unknown_assignment_is_a_one_line_error(capsys) -> None:
+    assert main(["verify", "no-such-thing"]) == 2
+    err = capsys.readouterr().err
+    assert "no assignment 'no-such-thing'" in err and "cnn-basics" in err
+
+
+def test_missing_path_is_a_clear_error(tmp_path: Path, capsys) -> None:
+    assert main([str(tmp_path / "absent.ipynb")]) == 2
+    assert "no such file or folder" in capsys.readouterr().err
+
+
+def test_bundle_name_must_be_findable(tmp_path: Path, capsys) -> None:
+    assert main(["bundle", "cnn-basics", "-o", str(tmp_path / "x.json")]) == 2
+    assert ".dlgrade.json" in capsys.readouterr().err
+
+
+def _assignment(name: str, detect_names: list[str]) -> Assignment:
+    rubric = load_rubric(ROOT / "rubrics" / "cnn-basics.yaml")
+    rubric = rubric.model_copy(update={"assignment": name, "detect": detect_names})
+    return Assignment(rubric=rubric, origin=Path(name))
+
+
+def test_detection_by_metadata_then_by_names() -> None:
+    first, second = _assignment("first", ["LeNet"]), _assignment("second", ["two_layer_fc"])
+    tagged = Submission(student="a", path=Path("a.ipynb"), assignment_hint="second")
+    assert detect(tagged, [first, second]) is second
+    by_names = Submission(student="b", path=Path("b.py"), cells=["def two_layer_fc(x): ..."])
+    assert detect(by_names, [first, second]) is second
+    unclear = Submission(student="c", path=Path("c.py"), cells=["x = 1"])
+    with pytest.raises(RubricError, match="pass --assignment ID"):
+        detect(unclear, [first, second])

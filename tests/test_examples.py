@@ -1,0 +1,83 @@
+"""The example submissions score what the README says, and the reports are complete."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from graders.cli import main
+
+from .conftest import EXAMPLES, ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def readme_totals() -> dict[str, float]:
+    """Student id -> total, from the examples table of the README."""
+    rows = re.findall(
+        r"^\| `([^`]+)` \| ([\d.]+) / 56 \|", (ROOT / "README.md").read_text(), re.MULTILINE
+    )
+    return {Path(name).stem: float(total) for name, total in rows}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("grading")
+    # The infinite loop costs one cell time limit: a short one keeps the test quick.
+    status = main([str(EXAMPLES), "--out", str(out), "-j", "2", "--cell-timeout", "4"])
+    assert status == 1  # corrupt.ipynb could not be read
+    return out
+
+
+def test_readme_lists_every_example() -> None:
+    assert set(readme_totals()) == {p.stem for p in EXAMPLES.iterdir()}
+
+
+def test_examples_score_as_the_readme_says(graded: Path) -> None:
+    results = json.loads((graded / "results.json").read_text())
+    totals = {s["student"]: s["score"] for s in results["submissions"]}
+    assert totals == pytest.approx(readme_totals())
+
+
+def test_results_json_has_the_documented_fields(graded: Path) -> None:
+    results = json.loads((graded / "results.json").read_text())
+    assert results["assignment"] == "cnn-basics"
+    for submission in results["submissions"]:
+        assert {"student", "path", "score", "max_score", "questions"} <= set(submission)
+        for question in submission["questions"]:
+            assert {"id", "score", "max_score", "checks"} <= set(question)
+            assert all("message" in check for check in question["checks"])
+
+
+def test_gradebook_has_a_row_per_student_and_a_column_per_question(graded: Path) -> None:
+    with open(graded / "gradebook.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["student"] for r in rows] == sorted(readme_totals())
+    assert list(rows[0])[:11] == [
+        "student",
+        "q1",
+        "q3.1",
+        "q3.2",
+        "q3.3",
+        "q3.4",
+        "q3.5",
+        "q3.6",
+        "q4",
+        "q5",
+        "total",
+    ]
+    corrupt = next(r for r in rows if r["student"] == "corrupt")
+    assert corrupt["total"] == "0" and "corrupt.ipynb" in corrupt["error"]
+
+
+def test_feedback_says_what_happened(graded: Path) -> None:
+    loop = (graded / "feedback" / "infinite_loop.md").read_text()
+    assert "cell 2: cell ran past its time limit of 4 s" in loop
+    syntax = (graded / "feedback" / "syntax_error.md").read_text()
+    assert "SyntaxError: expected ':'" in syntax
+    full = (graded / "feedback" / "full_marks.md").read_text()
+    assert "**Score: 56 / 56**" in full

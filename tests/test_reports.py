@@ -1,0 +1,83 @@
+"""Report files are written atomically and say only what a student may see."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from graders.report.feedback import feedback_markdown
+from graders.report.files import gradebook_csv, write_atomic, write_reports
+from graders.score import CheckResult, QuestionResult, SubmissionResult
+
+
+def result(student: str = "kim") -> SubmissionResult:
+    check = CheckResult(
+        id="value",
+        kind="value",
+        title="softmax",
+        visibility="hidden",
+        status="fail",
+        score=0,
+        max_score=4,
+        message="found [0.1], which is not the expected value",
+        detail="expected [0.1325]",
+    )
+    manual = CheckResult(
+        id="why",
+        kind="manual",
+        title="",
+        visibility="hidden",
+        status="manual",
+        score=0,
+        max_score=0,
+        message="for the TA: explain",
+    )
+    question = QuestionResult(
+        id="q4", title="softmax", score=0, max_score=4, pending_manual=2, checks=[check, manual]
+    )
+    return SubmissionResult(
+        student=student,
+        path=f"{student}.ipynb",
+        assignment="demo",
+        score=0,
+        max_score=4,
+        questions=[question],
+    )
+
+
+def test_write_atomic_keeps_the_old_file_when_interrupted(tmp_path: Path, monkeypatch) -> None:
+    target = tmp_path / "gradebook.csv"
+    target.write_text("old complete gradebook\n")
+
+    def crash(src, dst):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, "new gradebook\n")
+    assert target.read_text() == "old complete gradebook\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["gradebook.csv"]
+
+
+def test_write_reports_writes_every_file(tmp_path: Path) -> None:
+    paths = write_reports(tmp_path, "demo", ["q4"], [result("kim"), result("lee")])
+    assert {p.relative_to(tmp_path).as_posix() for p in paths} == {
+        "feedback/kim.md",
+        "feedback/lee.md",
+        "results.json",
+        "gradebook.csv",
+    }
+
+
+def test_gradebook_rows(tmp_path: Path) -> None:
+    text = gradebook_csv(["q4"], [result()])
+    assert text.splitlines() == ["student,q4,total,max,error", "kim,0,0,4,"]
+
+
+def test_student_feedback_hides_expected_values_of_hidden_checks() -> None:
+    text = feedback_markdown(result())
+    assert "not the expected value" in text and "0.1325" not in text
+    assert "2 more for the TA" in text
+    assert "0.1325" in feedback_markdown(result(), show_detail=True)

@@ -1,0 +1,133 @@
+"""Rubric validation: real rubrics load; malformed ones fail naming file, line and problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graders.cli import main
+from graders.rubric import RubricError, load_rubric
+
+from .conftest import ROOT
+
+MINIMAL = """\
+assignment: demo
+title: Demo
+questions:
+  - id: q1
+    title: a number
+    points: 2
+    checks:
+      - id: value
+        kind: value
+        points: 2
+        target: {names: [answer]}
+        expect: {value: 3}
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "demo.yaml"
+    path.write_text(text)
+    return path
+
+
+def error_of(tmp_path: Path, text: str) -> str:
+    with pytest.raises(RubricError) as caught:
+        load_rubric(write(tmp_path, text))
+    return str(caught.value)
+
+
+def test_every_rubric_in_the_repository_is_valid() -> None:
+    rubrics = sorted((ROOT / "rubrics").glob("*.yaml"))
+    assert rubrics
+    for path in rubrics:
+        rubric = load_rubric(path)
+        assert rubric.questions and rubric.max_score > 0
+
+
+def test_minimal_rubric_loads(tmp_path: Path) -> None:
+    rubric = load_rubric(write(tmp_path, MINIMAL))
+    assert rubric.assignment == "demo"
+    assert rubric.questions[0].checks[0].kind == "value"
+    assert rubric.max_score == 2
+
+
+def test_points_that_do_not_add_up_name_the_question_line(tmp_path: Path) -> None:
+    message = error_of(
+        tmp_path, MINIMAL.replace("    points: 2\n    checks", "    points: 5\n    checks")
+    )
+    assert "demo.yaml:2:" not in message
+    assert "demo.yaml:4: questions[0]: the checks' points add up to 2, not 5" in message
+
+
+def test_unknown_field_is_reported_at_its_line(tmp_path: Path) -> None:
+    message = error_of(
+        tmp_path,
+        MINIMAL.replace("        points: 2\n", "        points: 2\n        tolerance: 1\n"),
+    )
+    assert "demo.yaml:11: questions[0].checks[0].value.tolerance" in message
+    assert "Extra inputs are not permitted" in message
+
+
+def test_unknown_check_kind(tmp_path: Path) -> None:
+    message = error_of(tmp_path, MINIMAL.replace("kind: value", "kind: vibes"))
+    assert "demo.yaml:9:" in message
+    assert "'vibes'" in message and "value" in message
+
+
+def test_question_ids_follow_the_document(tmp_path: Path) -> None:
+    message = error_of(tmp_path, MINIMAL.replace("id: q1", "id: Question 1"))
+    assert "demo.yaml:4: questions[0].id" in message
+
+
+def test_expectation_needs_exactly_one_source(tmp_path: Path) -> None:
+    text = MINIMAL.replace("expect: {value: 3}", "expect: {value: 3, reference: {names: [x]}}")
+    assert "give exactly one of `value` or `reference`" in error_of(tmp_path, text)
+
+
+def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
+    message = error_of(tmp_path, MINIMAL.replace("title: a number", "title: [unclosed"))
+    assert message.startswith(f"{tmp_path / 'demo.yaml'}:")
+    assert "not valid YAML" in message
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(RubricError, match="cannot read the rubric"):
+        load_rubric(tmp_path / "absent.yaml")
+
+
+def test_anchor_holders_are_allowed(tmp_path: Path) -> None:
+    text = "x-answer: &answer {names: [answer]}\n" + MINIMAL.replace(
+        "target: {names: [answer]}", "target: *answer"
+    )
+    rubric = load_rubric(write(tmp_path, text))
+    assert rubric.questions[0].checks[0].target.names == ["answer"]
+
+
+def test_public_only_drops_hidden_checks(tmp_path: Path) -> None:
+    text = (
+        MINIMAL.replace("    points: 2\n    checks", "    points: 3\n    checks")
+        + """\
+      - id: shown
+        kind: value
+        points: 1
+        visibility: public
+        target: {names: [answer]}
+        properties: [finite]
+"""
+    )
+    public = load_rubric(write(tmp_path, text)).public_only()
+    assert [c.id for c in public.questions[0].checks] == ["shown"]
+    assert public.max_score == 1
+
+
+def test_lint_command_reports_errors_and_exit_status(tmp_path: Path, capsys) -> None:
+    good = write(tmp_path, MINIMAL)
+    assert main(["lint", str(good)]) == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(MINIMAL.replace("points: 2\n        target", "points: -1\n        target"))
+    assert main(["lint", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert f"{bad}:10: questions[0].checks[0].value.points" in err
