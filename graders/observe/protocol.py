@@ -37,6 +37,8 @@ class Plan:
     notebook: bool = True
     memory_mb: int = 6144
     file_size_mb: int = 512
+    data_root: str | None = None
+    budget: dict[str, int] | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

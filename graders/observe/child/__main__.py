@@ -76,7 +76,7 @@ def main() -> None:
     from .recorder import Recorder
 
     _seed_everything(plan.seed, plan.threads)
-    recorder = Recorder()
+    recorder = Recorder(data_root=plan.data_root, budget=plan.budget)
     recorder.install()
     stub = IPythonStub()
     namespace: dict[str, Any] = {
@@ -99,7 +99,9 @@ def main() -> None:
         channel.send(CELL_END, index=index, **outcome)
 
     recorder.cell = len(plan.cells)
-    context = Context(namespace=namespace, recorder=recorder, seed=plan.seed)
+    context = Context(
+        namespace=namespace, recorder=recorder, seed=plan.seed, data_root=plan.data_root
+    )
     for request in plan.probes:
         signal.signal(signal.SIGALRM, raise_timeout)
         signal.setitimer(signal.ITIMER_REAL, plan.probe_timeout)

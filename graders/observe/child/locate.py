@@ -8,6 +8,10 @@ A locator is a JSON dict:
   traces     for modules: glob patterns of operations (see `ops`) that the module's
              forward pass must run, in this order
   prefer     for modules: like `traces`, but only to choose among the candidates
+  trained    for modules: an optimizer stepped its parameters
+  optimizers for modules: ... an optimizer of one of these classes
+  augmented  for modules: ... while iterating a loader whose transform augments
+  regularized for modules: ... with weight decay or a squared-norm penalty in the loss
   search     when no name matches, fall back to every object of the kind
 """
 
@@ -86,6 +90,25 @@ def runs_through(module: Any, shape: list[int], patterns: list[str], seed: int) 
     return position == len(patterns)
 
 
+def _trained_as_asked(locator: dict[str, Any], module: Any, recorder: Recorder) -> bool:
+    """Whether `module` was trained the way the locator's training filters ask."""
+    wanted = [k for k in ("trained", "optimizers", "augmented", "regularized") if locator.get(k)]
+    if not wanted:
+        return True
+    optimizers = recorder.optimizers_of(module)
+    if not optimizers:
+        return False
+    classes = locator.get("optimizers")
+    if classes and not any(o["class"] in classes for o in optimizers):
+        return False
+    if locator.get("augmented") and not any(o["augmented"] for o in optimizers):
+        return False
+    if locator.get("regularized"):
+        decayed = any(o["object"].param_groups[0].get("weight_decay") for o in optimizers)
+        return decayed or recorder.penalised(module)
+    return True
+
+
 def locate(
     locator: dict[str, Any], namespace: dict[str, Any], recorder: Recorder, seed: int
 ) -> list[tuple[str, Any]]:
@@ -138,6 +161,8 @@ def _modules(
         if class_names and type(module).__name__ not in class_names and not where.startswith("`"):
             continue
         if shape is not None and not runs_on(module, shape, seed):
+            continue
+        if not _trained_as_asked(locator, module, recorder):
             continue
         traces = locator.get("traces")
         if traces and not runs_through(module, shape or [1], traces, seed):

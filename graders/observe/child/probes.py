@@ -15,7 +15,8 @@ from typing import Any
 
 from . import ops
 from .locate import locate
-from .recorder import AUGMENTATIONS, Recorder
+from . import datasets
+from .recorder import AUGMENTATIONS, Recorder, transform_names
 from .serialize import to_json
 
 
@@ -24,6 +25,7 @@ class Context:
     namespace: dict[str, Any]
     recorder: Recorder
     seed: int
+    data_root: str | None = None
 
 
 class NotFound(Exception):
@@ -157,13 +159,6 @@ def _hyper(group: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _transform_names(transform: Any) -> list[str]:
-    inner = getattr(transform, "transforms", None)
-    if isinstance(inner, (list, tuple)):
-        return [name for t in inner for name in _transform_names(t)]
-    return [type(transform).__name__] if transform is not None else []
-
-
 def probe_recorded(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
     """What the submission built and did while it ran (see `recorder`)."""
     rec = ctx.recorder
@@ -198,14 +193,14 @@ def probe_recorded(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
                 "cell": entry["cell"],
                 "loaded": entry["loaded"],
                 "train": arguments.get("train"),
-                "transform": _transform_names(transform),
-                "augmentations": [n for n in _transform_names(transform) if n in AUGMENTATIONS],
+                "transform": transform_names(transform),
+                "augmentations": [n for n in transform_names(transform) if n in AUGMENTATIONS],
             }
         )
     transforms = []
     for name, value in ctx.namespace.items():
         if type(value).__module__.startswith("torchvision.transforms") and not name.startswith("_"):
-            names = _transform_names(value)
+            names = transform_names(value)
             transforms.append(
                 {
                     "name": name,
@@ -222,7 +217,7 @@ def probe_recorded(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
         "optimizers": optimizers,
         "losses": losses,
         "criteria": criteria,
-        "graphs": rec.graphs,
+        "graphs": [{k: v for k, v in g.items() if k != "penalised_ids"} for g in rec.graphs],
         "backward_calls": rec.backward_calls,
         "datasets": datasets,
         "transforms": transforms,
@@ -246,6 +241,107 @@ def probe_trajectory(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
     return {"where": where, "points": points, "optimizer_steps": steps}
 
 
+def _downsample(values: list[float], points: int = 200) -> list[float]:
+    """At most `points` window means of a long series, keeping its shape."""
+    if len(values) <= points:
+        return values
+    size = len(values) / points
+    return [
+        sum(values[int(i * size) : int((i + 1) * size)])
+        / max(1, int((i + 1) * size) - int(i * size))
+        for i in range(points)
+    ]
+
+
+def probe_training(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    """How a located model was trained: optimizers, steps, and the losses of those cells."""
+    where, module = _one(params, ctx)
+    optimizers = ctx.recorder.optimizers_of(module)
+    cells = sorted({int(c) for o in optimizers for c in o["steps"]})
+    losses = [v for cell in cells for v in ctx.recorder.loss_values.get(cell, [])]
+    return {
+        "where": where,
+        "optimizers": [o["class"] for o in optimizers],
+        "steps": sum(n for o in optimizers for n in o["steps"].values()),
+        "cells": [c + 1 for c in cells],
+        "losses": _downsample(losses),
+    }
+
+
+def _test_transform(name: str, ctx: Context) -> Any:
+    """The submission's own test-time transform for dataset `name`.
+
+    The transform of a test split it built; else its training transform without
+    the random augmentations; else a plain ToTensor.
+    """
+    import torchvision.transforms as T
+
+    wanted = datasets.CLASSES[name]
+    built = [d for d in ctx.recorder.datasets if d["class"] == wanted]
+    for entry in built:
+        if entry["arguments"].get("train") is False and entry["arguments"].get("transform"):
+            return entry["arguments"]["transform"]
+    for entry in built:
+        transform = entry["arguments"].get("transform")
+        if transform is not None:
+            inner = getattr(transform, "transforms", None)
+            if isinstance(inner, list):
+                kept = [t for t in inner if type(t).__name__ not in AUGMENTATIONS]
+                return T.Compose(kept)
+            if type(transform).__name__ not in AUGMENTATIONS:
+                return transform
+    return T.ToTensor()
+
+
+def _load_checkpoint(model: Any, pattern: str) -> str | None:
+    import glob
+
+    import torch
+
+    for path in sorted(glob.glob(pattern)):
+        try:
+            state = torch.load(path, map_location="cpu", weights_only=True)
+            if isinstance(state, dict) and "state_dict" in state:
+                state = state["state_dict"]
+            model.load_state_dict(state)
+            return path
+        except Exception:  # noqa: BLE001 - try the next file
+            continue
+    return None
+
+
+def probe_predict(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    """Class predictions of a located model on the test split, with the submission's own
+    test transform. The labels stay with the grader: only predictions leave."""
+    import torch
+
+    if ctx.data_root is None:
+        raise NotFound(f"no data root: {params['dataset']} is not available to the grader")
+    where, module = _one(params, ctx)
+    ctx.recorder.quiet = True
+    try:
+        model = copy.deepcopy(module)
+        loaded = _load_checkpoint(model, params["checkpoint"]) if params.get("checkpoint") else None
+        transform = _test_transform(params["dataset"], ctx)
+        test = datasets.test_set(params["dataset"], ctx.data_root, transform)
+        limit = min(len(test), params.get("limit") or len(test))
+        subset = torch.utils.data.Subset(test, range(limit))
+        loader = torch.utils.data.DataLoader(subset, batch_size=params.get("batch_size", 500))
+        model.eval()
+        predictions: list[int] = []
+        with torch.no_grad():
+            for images, _ in loader:
+                predictions += model(images).argmax(dim=1).tolist()
+    finally:
+        ctx.recorder.quiet = False
+    return {
+        "where": where,
+        "predictions": predictions,
+        "transform": transform_names(transform),
+        "checkpoint": loaded,
+    }
+
+
 PROBES: dict[str, Callable[[dict[str, Any], Context], dict[str, Any]]] = {
     "value": probe_value,
     "module": probe_module,
@@ -253,4 +349,6 @@ PROBES: dict[str, Callable[[dict[str, Any], Context], dict[str, Any]]] = {
     "call": probe_call,
     "recorded": probe_recorded,
     "trajectory": probe_trajectory,
+    "training": probe_training,
+    "predict": probe_predict,
 }

@@ -11,9 +11,12 @@ from __future__ import annotations
 import functools
 import importlib.abc
 import importlib.machinery
+import itertools
 import sys
 from dataclasses import dataclass, field
 from typing import Any
+
+from . import datasets
 
 MAX_OBJECTS = 5_000
 SNAPSHOT_ELEMENTS = 16
@@ -21,6 +24,7 @@ MAX_SNAPSHOT_MODULES = 20
 MAX_GRAPH_NODES = 5_000
 GRAPHS_KEPT = 20
 STEPS_KEPT = 3
+MAX_LOSS_VALUES = 200_000
 
 LOSS_FUNCTIONS = (
     "mse_loss",
@@ -66,8 +70,17 @@ AUGMENTATIONS = (
 
 @dataclass
 class Recorder:
-    """Everything recorded so far; `cell` is the index of the running cell."""
+    """Everything recorded so far; `cell` is the index of the running cell.
 
+    `data_root` is where redirected torchvision datasets are read from;
+    `budget` ({"batches": B, "epochs": E}) caps every data loader pass at B
+    batches and every training loader at E passes. While `quiet`, the
+    grader's own probes use torch without being recorded or capped.
+    """
+
+    data_root: str | None = None
+    budget: dict[str, int] | None = None
+    quiet: bool = False
     cell: int = -1
     modules: list[tuple[Any, int]] = field(default_factory=list)
     optimizers: list[dict[str, Any]] = field(default_factory=list)
@@ -77,6 +90,9 @@ class Recorder:
     datasets: list[dict[str, Any]] = field(default_factory=list)
     loaders: list[dict[str, Any]] = field(default_factory=list)
     snapshots: list[dict[str, Any]] = field(default_factory=list)
+    loss_values: dict[int, list[float]] = field(default_factory=dict)
+    loader_passes: dict[int, int] = field(default_factory=dict)
+    current_loader: Any = None
 
     # -- installation -------------------------------------------------------
 
@@ -89,6 +105,7 @@ class Recorder:
         self._patch_losses(torch.nn.functional)
         self._patch_backward(torch)
         self._patch_loader(torch.utils.data.DataLoader)
+        self._patch_loader_iteration(torch.utils.data.DataLoader)
         if "torchvision" in sys.modules:
             self._patch_torchvision()
         else:
@@ -122,6 +139,7 @@ class Recorder:
                         "cell": recorder.cell,
                         "steps": {},
                         "step_samples": [],
+                        "augmented": False,
                     }
                 )
 
@@ -146,6 +164,8 @@ class Recorder:
             return
         key = str(self.cell)
         entry["steps"][key] = entry["steps"].get(key, 0) + 1
+        if self.current_loader is not None and augmentations_of(self.current_loader.dataset):
+            entry["augmented"] = True
         if len(entry["step_samples"]) < STEPS_KEPT:
             param = _smallest_param(optimizer)
             if param is not None:
@@ -176,9 +196,17 @@ class Recorder:
             entry["calls"] += 1
             if entry["calls"] == 1 and name == "nll_loss":
                 entry["log_probabilities"] = _rows_are_log_probabilities(input)
-            return original(input, *args, **kwargs)
+            value = original(input, *args, **kwargs)
+            if not recorder.quiet and getattr(value, "requires_grad", False):
+                recorder._keep_loss(value)
+            return value
 
         return loss
+
+    def _keep_loss(self, value: Any) -> None:
+        series = self.loss_values.setdefault(self.cell, [])
+        if len(series) < MAX_LOSS_VALUES and value.numel() == 1:
+            series.append(float(value.detach()))
 
     def _patch_backward(self, torch: Any) -> None:
         original = torch.autograd.backward
@@ -205,12 +233,33 @@ class Recorder:
 
         loader_cls.__init__ = __init__
 
+    def _patch_loader_iteration(self, loader_cls: type) -> None:
+        original = loader_cls.__iter__
+        recorder = self
+
+        @functools.wraps(original)
+        def __iter__(self: Any) -> Any:
+            if recorder.quiet:
+                return original(self)
+            recorder.current_loader = self
+            budget = recorder.budget
+            if not budget:
+                return original(self)
+            passes = recorder.loader_passes.get(id(self), 0) + 1
+            recorder.loader_passes[id(self)] = passes
+            if getattr(self.dataset, "train", True) is not False and passes > budget["epochs"]:
+                return iter(())
+            return itertools.islice(original(self), budget["batches"])
+
+        loader_cls.__iter__ = __iter__
+
     def _patch_torchvision(self) -> None:
         import inspect
 
         import torchvision.datasets as tv_datasets
         from torchvision.datasets.vision import VisionDataset
 
+        datasets.accept_rebuilt_cifar(sys.modules["torchvision"])
         for name in dir(tv_datasets):
             cls = getattr(tv_datasets, name)
             if inspect.isclass(cls) and issubclass(cls, VisionDataset) and cls is not VisionDataset:
@@ -232,6 +281,8 @@ class Recorder:
             except TypeError:
                 arguments = dict(kwargs)
             arguments.pop("self", None)
+            if recorder.quiet:
+                return original(self, *args, **kwargs)
             entry = {
                 "class": cls.__name__,
                 "cell": recorder.cell,
@@ -241,6 +292,8 @@ class Recorder:
             }
             if type(self) is cls and len(recorder.datasets) < MAX_OBJECTS:
                 recorder.datasets.append(entry)
+            if cls.__name__ in datasets.REDIRECTED and type(self) is cls:
+                args, kwargs = (), datasets.redirect(cls.__name__, arguments, recorder.data_root)
             original(self, *args, **kwargs)
             entry["loaded"] = True
 
@@ -270,6 +323,21 @@ class Recorder:
             for module, _ in self.modules
             if id(module) not in children and not isinstance(module, torch.nn.modules.loss._Loss)
         ]
+
+    def optimizers_of(self, module: Any) -> list[dict[str, Any]]:
+        """The recorded optimizers that stepped any parameter of `module`."""
+        ids = {id(p) for p in module.parameters()}
+        found = []
+        for entry in self.optimizers:
+            params = entry["object"].param_groups
+            if entry["steps"] and ids & {id(p) for g in params for p in g["params"]}:
+                found.append(entry)
+        return found
+
+    def penalised(self, module: Any) -> bool:
+        """Whether a recorded loss added a squared-norm penalty on `module`'s parameters."""
+        ids = {id(p) for p in module.parameters()}
+        return any(ids & set(g["penalised_ids"]) for g in self.graphs)
 
     def cell_of(self, obj: Any) -> int:
         for module, cell in self.modules:
@@ -304,6 +372,19 @@ class _AfterImport(importlib.abc.MetaPathFinder):
         return spec
 
 
+def augmentations_of(dataset: Any) -> list[str]:
+    """The random augmentations in a dataset's transform (by class name)."""
+    return [n for n in transform_names(getattr(dataset, "transform", None)) if n in AUGMENTATIONS]
+
+
+def transform_names(transform: Any) -> list[str]:
+    """Class names of a transform, with Compose (and the like) flattened."""
+    inner = getattr(transform, "transforms", None)
+    if isinstance(inner, (list, tuple)):
+        return [name for t in inner for name in transform_names(t)]
+    return [type(transform).__name__] if transform is not None else []
+
+
 def _flat(tensor: Any) -> list[float] | None:
     if tensor is None:
         return None
@@ -334,7 +415,7 @@ def _describe_graph(tensors: Any) -> dict[str, Any]:
     roots = tensors if isinstance(tensors, (list, tuple)) else [tensors]
     seen: set[int] = set()
     names: set[str] = set()
-    penalty = False
+    penalised: set[int] = set()
     stack = [getattr(t, "grad_fn", None) for t in roots]
     while stack and len(seen) < MAX_GRAPH_NODES:
         node = stack.pop()
@@ -345,9 +426,12 @@ def _describe_graph(tensors: Any) -> dict[str, Any]:
         names.add(name)
         parents = [p for p, _ in getattr(node, "next_functions", ()) if p is not None]
         leaves = [p for p in parents if type(p).__name__ == "AccumulateGrad"]
-        if leaves and name.startswith(PENALTY_NODES):
-            penalty = True
-        if name.startswith("MulBackward") and len(leaves) == 2 and leaves[0] is leaves[1]:
-            penalty = True
+        squared = name.startswith("MulBackward") and len(leaves) == 2 and leaves[0] is leaves[1]
+        if leaves and (name.startswith(PENALTY_NODES) or squared):
+            penalised.update(id(leaf.variable) for leaf in leaves if hasattr(leaf, "variable"))
         stack.extend(parents)
-    return {"nodes": sorted(names), "parameter_penalty": penalty}
+    return {
+        "nodes": sorted(names),
+        "parameter_penalty": bool(penalised),
+        "penalised_ids": sorted(penalised),
+    }

@@ -1,0 +1,50 @@
+"""Datasets inside the sandbox: torchvision reads the grader's data root, never the internet.
+
+Every MNIST, FashionMNIST and CIFAR10 a submission builds is redirected to the
+data root the grader prepared (its test labels are placeholders: the true ones
+never enter the sandbox), with downloads off. The rebuilt CIFAR-10 copy has
+other md5 sums than the original, so CIFAR10's integrity check accepts any
+complete copy there.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+CLASSES = {"mnist": "MNIST", "fashion-mnist": "FashionMNIST", "cifar10": "CIFAR10"}
+REDIRECTED = set(CLASSES.values())
+
+
+class DataUnavailable(RuntimeError):
+    """A dataset the submission asked for is not in the grader's data root."""
+
+
+def redirect(class_name: str, arguments: dict[str, Any], root: str | None) -> dict[str, Any]:
+    """The constructor arguments with `root` pointing at the data root and downloads off."""
+    if root is None:
+        raise DataUnavailable(
+            f"{class_name} is not available while grading: the grader has no data root "
+            f"(a TA prepares it with `grade data prepare`)"
+        )
+    return {**arguments, "root": root, "download": False}
+
+
+def accept_rebuilt_cifar(torchvision: Any) -> None:
+    """Let CIFAR10 read a complete rebuilt copy whose md5 sums differ from the original."""
+    cifar = torchvision.datasets.CIFAR10
+
+    def complete(self: Any) -> bool:
+        folder = os.path.join(self.root, self.base_folder)
+        names = [name for name, _ in self.train_list + self.test_list]
+        return all(os.path.isfile(os.path.join(folder, name)) for name in names)
+
+    cifar._check_integrity = complete
+
+
+def test_set(name: str, root: str, transform: Any) -> Any:
+    """The test split of dataset `name` from the data root, with `transform` applied."""
+    import torchvision
+
+    cls = getattr(torchvision.datasets, CLASSES[name])
+    return cls(root, train=False, transform=transform, download=False)
