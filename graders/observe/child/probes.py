@@ -13,9 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import ops
+from . import datasets, ops
 from .locate import locate
-from . import datasets
 from .recorder import AUGMENTATIONS, Recorder, transform_names
 from .serialize import to_json
 
