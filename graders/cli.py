@@ -8,6 +8,7 @@ grade answers ID --json                        the reference answers
 grade list                                     assignments, questions, points
 grade lint [RUBRIC...]                         validate rubrics
 grade bundle ID -o FILE                        a self-check bundle for students
+grade data status | prepare [--from DIR]       the datasets trained models are tested on
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from rich.console import Console
 
 from .assignments import Assignment, all_assignments, detect, get_assignment, rubrics_dir
 from .bundle import BUNDLE_SUFFIX, find_bundle, read_bundle, write_bundle
+from .data import DATASETS, DataError, DataRoot, prepare, resolve_data_root
 from .engine import Grader, Options
 from .judge.verdict import Seen
 from .load import discover, read_submission
@@ -29,7 +31,7 @@ from .report.files import write_atomic, write_reports
 from .report.table import print_checks, results_table
 from .rubric import RubricError, load_rubric
 
-COMMANDS = ("verify", "answers", "list", "lint", "bundle")
+COMMANDS = ("verify", "answers", "list", "lint", "bundle", "data")
 SANDBOX_NOTE = """\
 sandbox: each submission runs in its own child process and session, cell by cell,
 with a time limit per cell and per submission (the process tree is killed when
@@ -46,8 +48,14 @@ errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _options(args: argparse.Namespace, public_only: bool = False) -> Options:
+    fast = getattr(args, "budget", None) == "fast"
+    if public_only and not getattr(args, "full", False):
+        fast = True
     return Options(
         public_only=public_only,
+        data_dir=Path(args.data_dir) if getattr(args, "data_dir", None) else None,
+        fast=fast,
+        checkpoint=getattr(args, "checkpoint", None),
         workers=getattr(args, "workers", 1) or 1,
         cell_timeout=getattr(args, "cell_timeout", None),
         total_timeout=getattr(args, "timeout", None),
@@ -84,7 +92,32 @@ def _grade_parser() -> argparse.ArgumentParser:
     parser.add_argument("--timeout", type=float, help="seconds per submission")
     parser.add_argument("--cache-dir", help="where reference expectations are cached")
     parser.add_argument("--details", action="store_true", help="show expected values (TA)")
+    _data_options(parser)
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="with --self: train as written instead of under the fast budget",
+    )
+    parser.add_argument(
+        "--checkpoint",
+        metavar="GLOB",
+        help="test the state_dict saved in the submission's files matching GLOB "
+        "(e.g. '*.pt') instead of the weights it trained",
+    )
     return parser
+
+
+def _data_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir", help="data root (default: $GRADE_DATA_DIR, else ~/.cache/dlgrade/data)"
+    )
+    parser.add_argument(
+        "--budget",
+        choices=["full", "fast"],
+        default=None,
+        help="fast: cap every training loop at a few hundred batches and one "
+        "pass, and test on 2000 images (the default of --self)",
+    )
 
 
 def _command_parser(name: str) -> argparse.ArgumentParser:
@@ -92,6 +125,7 @@ def _command_parser(name: str) -> argparse.ArgumentParser:
     if name == "verify":
         parser.add_argument("ids", nargs="*", help="assignments (default: all)")
         parser.add_argument("--cache-dir")
+        _data_options(parser)
     elif name == "answers":
         parser.add_argument("id")
         parser.add_argument("--json", action="store_true", help="print JSON (the default)")
@@ -102,6 +136,18 @@ def _command_parser(name: str) -> argparse.ArgumentParser:
         parser.add_argument("id")
         parser.add_argument("-o", "--output", type=Path, required=True)
         parser.add_argument("--cache-dir")
+    elif name == "data":
+        parser.add_argument("action", choices=["status", "prepare"])
+        parser.add_argument(
+            "--from",
+            dest="source",
+            type=Path,
+            help="a local copy (e.g. ../shared/datasets); default: download",
+        )
+        parser.add_argument(
+            "--only", nargs="*", choices=sorted(DATASETS), help="datasets to prepare (default: all)"
+        )
+        parser.add_argument("--data-dir")
     return parser
 
 
@@ -113,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
             return globals()[f"_cmd_{argv[0]}"](args)
         args = _grade_parser().parse_args(argv)
         return _cmd_self(args) if args.self_check else _cmd_grade(args)
-    except RubricError as exc:
+    except (RubricError, DataError) as exc:
         for line in str(exc).splitlines():
             errors.print(f"[red]error:[/red] {line}", markup=True)
         return 2
@@ -192,6 +238,14 @@ def _cmd_self(args: argparse.Namespace) -> int:
     for note in result.notes:
         console.print(f"[yellow]note:[/yellow] {note}", markup=True)
     print_checks(console, result, show_detail=args.details)
+    if grader.options.budget and grader.datasets():
+        from .judge.kinds.trained import describe_budget
+
+        console.print(
+            f"training ran {describe_budget(grader.options.budget)}; "
+            f"`grade --self --full` trains as written",
+            markup=False,
+        )
     console.print(
         f"[bold]public checks: {result.score:g} / {result.max_score:g}[/bold] "
         f"({result.seconds:.1f} s); hidden checks are graded by your TA",
@@ -298,6 +352,29 @@ def _cmd_bundle(args: argparse.Namespace) -> int:
     write_bundle(get_assignment(args.id), output, _options(args))
     console.print(f"wrote {output}: public checks of {args.id}, no reference code")
     return 0
+
+
+def _cmd_data(args: argparse.Namespace) -> int:
+    root = DataRoot(resolve_data_root(args.data_dir))
+    if args.action == "prepare":
+        started = time.monotonic()
+        prepared = prepare(root, args.source, args.only, progress=console.print)
+        console.print(
+            f"prepared {', '.join(prepared)} in {root.path} ({time.monotonic() - started:.0f} s)"
+        )
+    console.print(f"data root: {root.path}")
+    missing = 0
+    for entry in root.status():
+        if entry.present:
+            console.print(f"  {entry.name:<14} present  {entry.size / 1e6:7.0f} MB  {entry.detail}")
+        else:
+            missing += 1
+            console.print(
+                f"  {entry.name:<14} missing  run `grade data prepare --from DIR` "
+                f"(e.g. ../shared/datasets)",
+                markup=False,
+            )
+    return 1 if missing and args.action == "status" else 0
 
 
 __all__ = ["main", "answers", "write_atomic"]

@@ -18,6 +18,7 @@ from typing import Any
 
 from . import __version__
 from .assignments import Assignment
+from .data import DataError, DataRoot, resolve_data_root
 from .judge.routing import Routing, reference_seen, route
 from .judge.verdict import RunView, Seen, Verdict, not_graded
 from .load import Submission, read_submission
@@ -30,6 +31,11 @@ CHILD_SOURCES = Path(__file__).parent / "observe" / "child"
 
 Expectations = dict[str, dict[str, dict[str, Any]]]  # "qid/cid" -> local name -> probe record
 
+FAST_BUDGET = {"images": 8000, "epochs": 1, "test_images": 2000}
+# Reference expectations never depend on training: the reference run that learns them
+# skips every training loop.
+NO_TRAINING = {"images": 0, "epochs": 0, "test_images": 0}
+
 
 @dataclass(frozen=True)
 class Options:
@@ -40,6 +46,13 @@ class Options:
     cell_timeout: float | None = None
     total_timeout: float | None = None
     cache_dir: Path | None = None
+    data_dir: Path | None = None
+    fast: bool = False
+    checkpoint: str | None = None
+
+    @property
+    def budget(self) -> dict[str, int] | None:
+        return FAST_BUDGET if self.fast else None
 
 
 def default_cache_dir() -> Path:
@@ -61,23 +74,53 @@ class Grader:
         self.options = options = options or Options()
         rubric = assignment.rubric
         self.rubric = rubric.public_only() if options.public_only else rubric
-        self.routing = route(self.rubric)
+        self.data = DataRoot(resolve_data_root(options.data_dir))
+        self.routing = route(self.rubric, predict=self._predict_options(options.budget))
         self._expectations: Expectations | None = assignment.expectations
+
+    def _predict_options(self, budget: dict[str, int] | None) -> dict[str, Any]:
+        extra: dict[str, Any] = {}
+        if budget:
+            extra["limit"] = budget["test_images"]
+        if self.options.checkpoint:
+            extra["checkpoint"] = self.options.checkpoint
+        return extra
+
+    def datasets(self) -> set[str]:
+        """The datasets this rubric's checks need."""
+        found = {getattr(c, "dataset", None) for q in self.rubric.questions for c in q.checks}
+        return found - {None}
+
+    def data_problems(self) -> dict[str, str]:
+        """Datasets the rubric needs that the data root lacks, with the one-line fix."""
+        problems = {}
+        for name in sorted(self.datasets()):
+            try:
+                self.data.require(name)
+            except DataError as exc:
+                problems[name] = str(exc)
+        return problems
 
     # -- running ------------------------------------------------------------
 
     def limits(self) -> Limits:
         configured = self.rubric.limits
+        cell_timeout = configured.cell_timeout
+        if self.options.fast and configured.fast_cell_timeout:
+            cell_timeout = configured.fast_cell_timeout
         return Limits(
-            cell_timeout=self.options.cell_timeout or configured.cell_timeout,
+            cell_timeout=self.options.cell_timeout or cell_timeout,
             total_timeout=self.options.total_timeout or configured.total_timeout,
             probe_timeout=configured.probe_timeout,
             memory_mb=configured.memory_mb,
         )
 
-    def observe(self, submission: Submission, routing: Routing) -> RunResult:
+    def observe(
+        self, submission: Submission, routing: Routing, budget: dict[str, int] | None = None
+    ) -> RunResult:
         limits = self.limits()
-        threads = max(1, (os.cpu_count() or 1) // max(1, self.options.workers))
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        threads = max(1, (cores or 1) // max(1, self.options.workers))
         plan = Plan(
             cells=submission.cells,
             probes=routing.requests,
@@ -87,6 +130,8 @@ class Grader:
             threads=threads,
             notebook=submission.notebook,
             memory_mb=limits.memory_mb,
+            data_root=str(self.data.public) if self.data.public.is_dir() else None,
+            budget=budget,
         )
         return run(plan, limits, files_from=submission.folder)
 
@@ -123,7 +168,7 @@ class Grader:
         if self.assignment.reference is None:
             self._expectations = {}
             return self._expectations
-        result = self.observe(read_submission(self.assignment.reference), routing)
+        result = self.observe(read_submission(self.assignment.reference), routing, NO_TRAINING)
         self._expectations = self._collect(routing, result)
         if result.completed:
             from .report.files import write_atomic
@@ -147,7 +192,7 @@ class Grader:
         expectations = self.expectations()
         if submission.error:
             return self._unreadable(submission)
-        result = self.observe(submission, self.routing)
+        result = self.observe(submission, self.routing, self.options.budget)
         return self.judge(submission, result, self.routing, expectations)
 
     def judge(
@@ -157,13 +202,23 @@ class Grader:
         routing: Routing,
         expectations: Expectations,
     ) -> SubmissionResult:
-        view = RunView(stdout=result.stdout, markdown=submission.markdown, stopped=result.stopped)
+        view = RunView(
+            stdout=result.stdout,
+            markdown=submission.markdown,
+            stopped=result.stopped,
+            test_labels=self._test_labels(),
+            budget=self.options.budget,
+        )
+        problems = self.data_problems()
         questions = []
         for question in self.rubric.questions:
             verdicts = {}
             for check in question.checks:
                 seen = routing.seen((question.id, check.id), result.probes)
                 expected = Seen(expectations.get(_key(question.id, check.id), {}))
+                if getattr(check, "dataset", None) in problems:
+                    verdicts[check.id] = not_graded(problems[check.dataset])
+                    continue
                 verdicts[check.id] = self._judge_one(check, seen, expected, view, result)
             questions.append(score_question(question, verdicts))
         notes = [
@@ -188,6 +243,13 @@ class Grader:
             ],
             public_only=self.options.public_only,
         )
+
+    def _test_labels(self) -> dict[str, Any]:
+        return {
+            name: self.data.test_labels(name)
+            for name in self.datasets()
+            if self.data.available(name)
+        }
 
     @staticmethod
     def _judge_one(
@@ -252,7 +314,12 @@ class Grader:
             )
         submission = read_submission(self.assignment.reference)
         submission.student = "reference"
-        routing = route(self.rubric, student=True, reference=True)
-        result = self.observe(submission, routing)
+        routing = route(
+            self.rubric,
+            student=True,
+            reference=True,
+            predict=self._predict_options(self.options.budget),
+        )
+        result = self.observe(submission, routing, self.options.budget)
         self._expectations = self._collect(routing, result)
         return self.judge(submission, result, routing, self._expectations)

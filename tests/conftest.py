@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
+from graders.data import DATASETS, DataRoot, prepare
 from graders.observe.limits import Limits
 from graders.observe.protocol import Plan, ProbeRequest
 from graders.observe.runner import RunResult, run
 
+from .synthetic_data import write_source
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "submissions_example" / "cnn-basics"
+
+
+SHARED_DATASETS = ROOT.parent / "shared" / "datasets"
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -22,6 +29,36 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     patcher.setenv("GRADE_CACHE_DIR", str(cache))
     yield cache
     patcher.undo()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def synthetic_data_root(tmp_path_factory: pytest.TempPathFactory) -> DataRoot:
+    """A data root of small, learnable synthetic datasets in torchvision's formats,
+    used by every test that does not ask for the real data."""
+    source = write_source(tmp_path_factory.mktemp("synthetic-source"), n_train=5000, n_test=500)
+    root = DataRoot(tmp_path_factory.mktemp("synthetic-root"))
+    prepare(root, source)
+    patcher = pytest.MonkeyPatch()
+    patcher.setenv("GRADE_DATA_DIR", str(root.path))
+    yield root
+    patcher.undo()
+
+
+@pytest.fixture(scope="session")
+def real_data_root(tmp_path_factory: pytest.TempPathFactory) -> DataRoot:
+    """The real datasets: $GRADE_REAL_DATA_DIR if prepared, else prepared from
+    ../shared/datasets; skipped (with the reason) where neither exists."""
+    given = os.environ.get("GRADE_REAL_DATA_DIR")
+    if given and all(DataRoot(Path(given)).available(name) for name in DATASETS):
+        return DataRoot(Path(given))
+    if not SHARED_DATASETS.is_dir():
+        pytest.skip(
+            f"the real datasets are missing: no {SHARED_DATASETS} and no prepared "
+            f"$GRADE_REAL_DATA_DIR"
+        )
+    root = DataRoot(tmp_path_factory.mktemp("real-root"))
+    prepare(root, SHARED_DATASETS)
+    return root
 
 
 def sandbox(

@@ -35,11 +35,22 @@ def test_answers_prints_json(capsys) -> None:
     assert set(data["questions"]) >= {"q1", "q3.1", "q4", "q5"}
 
 
-def test_list_shows_questions_points_and_deferred(capsys) -> None:
+def test_list_shows_questions_and_points(capsys) -> None:
     assert main(["list"]) == 0
     out = capsys.readouterr().out
-    assert "cnn-basics" in out and "q3.1" in out and "15 pts" in out
-    assert "q2" in out and "not graded yet" in out
+    assert "cnn-basics" in out and "(70 points auto-graded)" in out
+    assert "q2 " in out and "14 pts" in out and "q3.1" in out and "15 pts" in out
+
+
+def test_list_says_which_questions_are_not_graded_yet(tmp_path: Path, monkeypatch, capsys) -> None:
+    text = (ROOT / "rubrics" / "cnn-basics.yaml").read_text()
+    text = text.replace(
+        "questions:\n", "deferred:\n  - question: q6\n    reason: needs a GPU\nquestions:\n", 1
+    )
+    (tmp_path / "cnn-basics.yaml").write_text(text)
+    monkeypatch.setenv("GRADE_RUBRICS", str(tmp_path))
+    assert main(["list"]) == 0
+    assert "q6         not graded yet: needs a GPU" in capsys.readouterr().out
 
 
 def test_unknown_assignment_is_a_one_line_error(capsys) -> None:

@@ -44,14 +44,25 @@ class Routing:
         )
 
 
-def route(rubric: Rubric, *, student: bool = True, reference: bool = False) -> Routing:
-    """The probes a run must answer: the checks' own (`student`) and/or their expectations'."""
+def route(
+    rubric: Rubric,
+    *,
+    student: bool = True,
+    reference: bool = False,
+    predict: dict[str, Any] | None = None,
+) -> Routing:
+    """The probes a run must answer: the checks' own (`student`) and/or their expectations'.
+
+    `predict` adds run options (test-image limit, checkpoint) to prediction probes.
+    """
     routing = Routing()
     for question in rubric.questions:
         for check in question.checks:
             key = (question.id, check.id)
             if student:
                 for local, (probe, params) in check.requests().items():
+                    if probe == "predict" and predict:
+                        params = {**params, **predict}
                     routing.add(key, local, probe, params)
             if reference:
                 for local, (probe, params) in check.reference_requests().items():

@@ -59,3 +59,5 @@ class RunView:
     stdout: str = ""
     markdown: list[str] = field(default_factory=list)
     stopped: str | None = None
+    test_labels: dict[str, Any] = field(default_factory=dict)  # dataset -> true labels
+    budget: dict[str, int] | None = None

@@ -87,6 +87,7 @@ def _child_env(scratch: str, threads: int, seed: int) -> dict[str, str]:
         MPLBACKEND="Agg",
         PYTHONHASHSEED=str(seed),
         OMP_NUM_THREADS=str(threads),
+        OMP_WAIT_POLICY="PASSIVE",
         MKL_NUM_THREADS=str(threads),
         PYTHONDONTWRITEBYTECODE="1",
         MPLCONFIGDIR=os.path.join(scratch, ".matplotlib"),

@@ -52,6 +52,9 @@ class RunLimits(Strict):
     total_timeout: float = Field(default=900, gt=0)
     probe_timeout: float = Field(default=30, gt=0)
     memory_mb: int = Field(default=6144, ge=256)
+    fast_cell_timeout: float | None = Field(
+        default=None, gt=0, description="cell time limit under the fast budget"
+    )
 
 
 class Rubric(Strict):

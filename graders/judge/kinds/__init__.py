@@ -9,6 +9,7 @@ from pydantic import Field
 from .base import CheckBase, Compared, Expectation, Locator
 from .models import ArchitectureCheck, FunctionCheck, GradientCheck
 from .text import ManualCheck, OutputCheck
+from .trained import AccuracyCheck, ProgressCheck
 from .training import (
     AugmentationCheck,
     LossCheck,
@@ -32,7 +33,9 @@ Check = Annotated[
     | AugmentationCheck
     | RegularizationCheck
     | OutputCheck
-    | ManualCheck,
+    | ManualCheck
+    | AccuracyCheck
+    | ProgressCheck,
     Field(discriminator="kind"),
 ]
 

@@ -32,6 +32,11 @@ class Locator(Strict):
     class_names: list[str] = Field(default_factory=list)
     traces: list[str] = Field(default_factory=list)
     prefer: list[str] = Field(default_factory=list)
+    trained: bool = False
+    optimizers: list[str] = Field(default_factory=list)
+    augmented: bool = False
+    regularized: bool = False
+    earliest: bool = False
     search: bool = False
 
     def describe(self) -> str:

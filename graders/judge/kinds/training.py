@@ -151,6 +151,11 @@ class LossCheck(CheckBase):
     criteria: list[str] = Field(default_factory=list)
     log_probabilities: bool = False
     model_input: list[int] | None = None
+    input_shape: list[int] | None = None
+    mean_squared: bool = Field(
+        default=False,
+        description="a call's value must equal the mean squared error of its input and target",
+    )
 
     def requests(self) -> dict[str, Request]:
         requests = {"recorded": RECORDED}
@@ -162,6 +167,34 @@ class LossCheck(CheckBase):
     def answers(self, expected: Seen) -> dict[str, Any]:
         return {"loss": self.functions + self.criteria}
 
+    def _shaped(self, entry: dict[str, Any]) -> bool:
+        return any(s["input_shape"] == self.input_shape for s in entry.get("samples", []))
+
+    def _mean_squared(self, called: list[dict[str, Any]]) -> Verdict:
+        for entry in called:
+            for sample in entry.get("samples", []):
+                if sample.get("value") is None or sample["input_shape"] != (
+                    self.input_shape or sample["input_shape"]
+                ):
+                    continue
+                output, target = np.asarray(sample["input"]), np.asarray(sample["target"])
+                if output.shape != target.shape:
+                    continue
+                mse = float(np.mean((output - target) ** 2))
+                if np.isclose(sample["value"], mse, rtol=1e-4, atol=1e-7):
+                    return Verdict(
+                        1,
+                        f"loss {sample['value']:.4g} in cell {entry['cell'] + 1} is "
+                        f"the mean squared error of the output and the target",
+                    )
+                return Verdict(
+                    0.5,
+                    f"loss {sample['value']:.4g} in cell {entry['cell'] + 1} is "
+                    f"not the mean squared error {mse:.4g} of its output and "
+                    f"target",
+                )
+        return Verdict(0, "no MSE loss of an output and a target of the same shape was computed")
+
     def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
         recorded = _recorded(seen)
         if recorded is None:
@@ -172,7 +205,17 @@ class LossCheck(CheckBase):
             others = sorted({e["name"] for e in recorded["losses"]} | set(recorded["criteria"]))
             wanted = " or ".join(self.functions + self.criteria)
             return Verdict(0, f"no {wanted} was used (found: {', '.join(others) or 'none'})")
+        if self.input_shape is not None:
+            called = [e for e in called if self._shaped(e)]
+            if not called:
+                return Verdict(
+                    0,
+                    f"no {' or '.join(self.functions)} call on an input of shape "
+                    f"{tuple(self.input_shape)}",
+                )
         name = called[0]["name"] if called else built[0]
+        if self.mean_squared:
+            return self._mean_squared(called)
         if not self.log_probabilities:
             return Verdict(1, f"{name} was used")
         if called:
@@ -193,21 +236,19 @@ class AugmentationCheck(_UsesRecord):
     """A random augmentation in the training transform, and none in the test transform.
 
     Training and test transforms are those given to datasets built with
-    `train=True` / `train=False`; where no dataset was built, transforms bound
-    to names containing "train" and "test"/"val" stand in.
+    `train=True` / `train=False` (recorded even where the dataset could not be
+    read), and transforms bound to names containing "train" or "test"/"val".
     """
 
     kind: Literal["augmentation"]
 
     def judge_recorded(self, recorded: dict[str, Any]) -> Verdict:
         datasets = [d for d in recorded["datasets"] if d["transform"]]
-        if datasets:
-            train = [d for d in datasets if d["train"] is not False]
-            test = [d for d in datasets if d["train"] is False]
-        else:
-            named = recorded.get("transforms", [])
-            train = [t for t in named if "train" in t["name"].lower()]
-            test = [t for t in named if re.search("test|val|eval", t["name"].lower())]
+        named = recorded.get("transforms", [])
+        train = [d for d in datasets if d["train"] is not False]
+        train += [t for t in named if "train" in t["name"].lower()]
+        test = [d for d in datasets if d["train"] is False]
+        test += [t for t in named if re.search("test|val|eval", t["name"].lower())]
         augmented = [d for d in train if d["augmentations"]]
         if not augmented:
             return Verdict(

@@ -105,6 +105,7 @@ def main() -> None:
     for request in plan.probes:
         signal.signal(signal.SIGALRM, raise_timeout)
         signal.setitimer(signal.ITIMER_REAL, plan.probe_timeout)
+        started = time.monotonic()
         try:
             result = {"ok": True, "value": PROBES[request.probe](request.params, context)}
         except NotFound as exc:
@@ -115,6 +116,7 @@ def main() -> None:
             result = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:500]}
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
+        result["seconds"] = round(time.monotonic() - started, 3)
         channel.send(PROBE, id=request.id, **result)
     channel.send(DONE)
     sys.stdout.flush()

@@ -14,6 +14,11 @@ from typing import Any
 
 CLASSES = {"mnist": "MNIST", "fashion-mnist": "FashionMNIST", "cifar10": "CIFAR10"}
 REDIRECTED = set(CLASSES.values())
+FOLDERS = {
+    "MNIST": "MNIST/raw",
+    "FashionMNIST": "FashionMNIST/raw",
+    "CIFAR10": "cifar-10-batches-py",
+}
 
 
 class DataUnavailable(RuntimeError):
@@ -22,10 +27,10 @@ class DataUnavailable(RuntimeError):
 
 def redirect(class_name: str, arguments: dict[str, Any], root: str | None) -> dict[str, Any]:
     """The constructor arguments with `root` pointing at the data root and downloads off."""
-    if root is None:
+    if root is None or not os.path.isdir(os.path.join(root, FOLDERS[class_name])):
         raise DataUnavailable(
-            f"{class_name} is not available while grading: the grader has no data root "
-            f"(a TA prepares it with `grade data prepare`)"
+            f"{class_name} is not available while grading: it is not in the grader's data "
+            f"root (a TA prepares it with `grade data prepare`)"
         )
     return {**arguments, "root": root, "download": False}
 

@@ -12,6 +12,7 @@ A locator is a JSON dict:
   optimizers for modules: ... an optimizer of one of these classes
   augmented  for modules: ... while iterating a loader whose transform augments
   regularized for modules: ... with weight decay or a squared-norm penalty in the loss
+  earliest   for modules: of the candidates, the one trained first
   search     when no name matches, fall back to every object of the kind
 """
 
@@ -109,6 +110,11 @@ def _trained_as_asked(locator: dict[str, Any], module: Any, recorder: Recorder) 
     return True
 
 
+def _first_step_cell(module: Any, recorder: Recorder) -> int:
+    cells = [int(c) for o in recorder.optimizers_of(module) for c in o["steps"]]
+    return min(cells, default=1 << 30)
+
+
 def locate(
     locator: dict[str, Any], namespace: dict[str, Any], recorder: Recorder, seed: int
 ) -> list[tuple[str, Any]]:
@@ -176,4 +182,6 @@ def _modules(
         accepted = [c for c, p in zip(accepted, preferred) if p] + [
             c for c, p in zip(accepted, preferred) if not p
         ]
+    if locator.get("earliest"):
+        accepted.sort(key=lambda c: _first_step_cell(c[1], recorder))
     return accepted[: locator.get("max", 1)]

@@ -253,11 +253,12 @@ def _downsample(values: list[float], points: int = 200) -> list[float]:
 
 
 def probe_training(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
-    """How a located model was trained: optimizers, steps, and the losses of those cells."""
+    """How a located model was trained: its optimizers, their steps and the losses they
+    stepped on (each loss is claimed by the optimizer step that follows it)."""
     where, module = _one(params, ctx)
     optimizers = ctx.recorder.optimizers_of(module)
     cells = sorted({int(c) for o in optimizers for c in o["steps"]})
-    losses = [v for cell in cells for v in ctx.recorder.loss_values.get(cell, [])]
+    losses = [v for o in optimizers for v in o.get("losses", [])]
     return {
         "where": where,
         "optimizers": [o["class"] for o in optimizers],
@@ -267,29 +268,39 @@ def probe_training(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
     }
 
 
-def _test_transform(name: str, ctx: Context) -> Any:
-    """The submission's own test-time transform for dataset `name`.
+def _without_augmentation(transform: Any) -> Any:
+    import torchvision.transforms as T
 
-    The transform of a test split it built; else its training transform without
-    the random augmentations; else a plain ToTensor.
+    inner = getattr(transform, "transforms", None)
+    if isinstance(inner, list):
+        return T.Compose([t for t in inner if type(t).__name__ not in AUGMENTATIONS])
+    return None if type(transform).__name__ in AUGMENTATIONS else transform
+
+
+def _test_transform(name: str, module: Any, ctx: Context) -> Any:
+    """The submission's own test-time transform for dataset `name` and this model.
+
+    The transform of the test split it built, when all its test splits agree;
+    else the transform the model was trained with, minus random augmentations;
+    else the first test split's; else a plain ToTensor.
     """
     import torchvision.transforms as T
 
     wanted = datasets.CLASSES[name]
-    built = [d for d in ctx.recorder.datasets if d["class"] == wanted]
-    for entry in built:
-        if entry["arguments"].get("train") is False and entry["arguments"].get("transform"):
-            return entry["arguments"]["transform"]
-    for entry in built:
-        transform = entry["arguments"].get("transform")
-        if transform is not None:
-            inner = getattr(transform, "transforms", None)
-            if isinstance(inner, list):
-                kept = [t for t in inner if type(t).__name__ not in AUGMENTATIONS]
-                return T.Compose(kept)
-            if type(transform).__name__ not in AUGMENTATIONS:
-                return transform
-    return T.ToTensor()
+    tests = [
+        d["arguments"]["transform"]
+        for d in ctx.recorder.datasets
+        if d["class"] == wanted
+        and d["arguments"].get("train") is False
+        and d["arguments"].get("transform") is not None
+    ]
+    if tests and len({repr(t) for t in tests}) == 1:
+        return tests[0]
+    for optimizer in ctx.recorder.optimizers_of(module):
+        transform = getattr(optimizer.get("dataset"), "transform", None)
+        if transform is not None and _without_augmentation(transform) is not None:
+            return _without_augmentation(transform)
+    return tests[0] if tests else T.ToTensor()
 
 
 def _load_checkpoint(model: Any, pattern: str) -> str | None:
@@ -321,7 +332,7 @@ def probe_predict(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
     try:
         model = copy.deepcopy(module)
         loaded = _load_checkpoint(model, params["checkpoint"]) if params.get("checkpoint") else None
-        transform = _test_transform(params["dataset"], ctx)
+        transform = _test_transform(params["dataset"], module, ctx)
         test = datasets.test_set(params["dataset"], ctx.data_root, transform)
         limit = min(len(test), params.get("limit") or len(test))
         subset = torch.utils.data.Subset(test, range(limit))

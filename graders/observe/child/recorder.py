@@ -25,6 +25,8 @@ MAX_GRAPH_NODES = 5_000
 GRAPHS_KEPT = 20
 STEPS_KEPT = 3
 MAX_LOSS_VALUES = 200_000
+SAMPLES_KEPT = 3
+SAMPLE_ELEMENTS = 1_000
 
 LOSS_FUNCTIONS = (
     "mse_loss",
@@ -73,8 +75,9 @@ class Recorder:
     """Everything recorded so far; `cell` is the index of the running cell.
 
     `data_root` is where redirected torchvision datasets are read from;
-    `budget` ({"batches": B, "epochs": E}) caps every data loader pass at B
-    batches and every training loader at E passes. While `quiet`, the
+    `budget` ({"images": N, "epochs": E, "test_images": T}) caps every pass of a
+    training loader at about N images and all its passes together at E times
+    that, and every pass of a test loader at about T images. While `quiet`, the
     grader's own probes use torch without being recorded or capped.
     """
 
@@ -90,8 +93,8 @@ class Recorder:
     datasets: list[dict[str, Any]] = field(default_factory=list)
     loaders: list[dict[str, Any]] = field(default_factory=list)
     snapshots: list[dict[str, Any]] = field(default_factory=list)
-    loss_values: dict[int, list[float]] = field(default_factory=dict)
-    loader_passes: dict[int, int] = field(default_factory=dict)
+    pending_losses: list[float] = field(default_factory=list)
+    loader_allowance: dict[int, int] = field(default_factory=dict)
     current_loader: Any = None
 
     # -- installation -------------------------------------------------------
@@ -164,8 +167,13 @@ class Recorder:
             return
         key = str(self.cell)
         entry["steps"][key] = entry["steps"].get(key, 0) + 1
-        if self.current_loader is not None and augmentations_of(self.current_loader.dataset):
-            entry["augmented"] = True
+        losses = entry.setdefault("losses", [])
+        losses.extend(self.pending_losses[: MAX_LOSS_VALUES - len(losses)])
+        self.pending_losses.clear()
+        if self.current_loader is not None:
+            entry.setdefault("dataset", self.current_loader.dataset)
+            if augmentations_of(self.current_loader.dataset):
+                entry["augmented"] = True
         if len(entry["step_samples"]) < STEPS_KEPT:
             param = _smallest_param(optimizer)
             if param is not None:
@@ -199,14 +207,16 @@ class Recorder:
             value = original(input, *args, **kwargs)
             if not recorder.quiet and getattr(value, "requires_grad", False):
                 recorder._keep_loss(value)
+            if len(entry.setdefault("samples", [])) < SAMPLES_KEPT:
+                entry["samples"].append(_loss_sample(input, args, kwargs, value))
             return value
 
         return loss
 
     def _keep_loss(self, value: Any) -> None:
-        series = self.loss_values.setdefault(self.cell, [])
-        if len(series) < MAX_LOSS_VALUES and value.numel() == 1:
-            series.append(float(value.detach()))
+        """Hold a training loss until the next optimizer step claims it."""
+        if len(self.pending_losses) < MAX_LOSS_VALUES and value.numel() == 1:
+            self.pending_losses.append(float(value.detach()))
 
     def _patch_backward(self, torch: Any) -> None:
         original = torch.autograd.backward
@@ -245,13 +255,25 @@ class Recorder:
             budget = recorder.budget
             if not budget:
                 return original(self)
-            passes = recorder.loader_passes.get(id(self), 0) + 1
-            recorder.loader_passes[id(self)] = passes
-            if getattr(self.dataset, "train", True) is not False and passes > budget["epochs"]:
+            testing = getattr(self.dataset, "train", True) is False
+            images = budget["test_images"] if testing else budget["images"]
+            per_pass = -(-images // (self.batch_size or 1))
+            if testing:
+                return itertools.islice(original(self), per_pass)
+            allowance = recorder.loader_allowance.setdefault(id(self), per_pass * budget["epochs"])
+            if allowance <= 0:
                 return iter(())
-            return itertools.islice(original(self), budget["batches"])
+            return recorder._spend(id(self), itertools.islice(original(self), per_pass))
 
         loader_cls.__iter__ = __iter__
+
+    def _spend(self, loader: int, batches: Any) -> Any:
+        """Yield batches while the loader's budget lasts (a peek costs only what it took)."""
+        for batch in batches:
+            if self.loader_allowance[loader] <= 0:
+                return
+            self.loader_allowance[loader] -= 1
+            yield batch
 
     def _patch_torchvision(self) -> None:
         import inspect
@@ -395,6 +417,20 @@ def _flat(tensor: Any) -> list[float] | None:
 def _smallest_param(optimizer: Any) -> Any:
     params = [p for group in optimizer.param_groups for p in group["params"] if p.grad is not None]
     return min(params, key=lambda p: p.numel()) if params else None
+
+
+def _loss_sample(input: Any, args: tuple, kwargs: dict, value: Any) -> dict[str, Any]:
+    """A small loss call as plain numbers: its input, target and value (when small enough)."""
+    target = args[0] if args else kwargs.get("target")
+    sample: dict[str, Any] = {"input_shape": list(getattr(input, "shape", []))}
+    try:
+        if input.numel() <= SAMPLE_ELEMENTS and target.numel() <= SAMPLE_ELEMENTS:
+            sample["input"] = input.detach().double().reshape(-1).tolist()
+            sample["target"] = target.detach().double().reshape(-1).tolist()
+            sample["value"] = float(value.detach()) if value.numel() == 1 else None
+    except (AttributeError, RuntimeError, TypeError):
+        pass
+    return sample
 
 
 def _rows_are_log_probabilities(input: Any) -> bool | None:
