@@ -18,7 +18,7 @@ from typing import Any
 
 from . import __version__
 from .assignments import Assignment
-from .data import DataError, DataRoot, resolve_data_root
+from .data import DATASETS, DataError, DataRoot, resolve_data_root
 from .judge.routing import Routing, reference_seen, route
 from .judge.verdict import RunView, Seen, Verdict, not_graded
 from .load import Submission, read_submission
@@ -131,6 +131,10 @@ class Grader:
             notebook=submission.notebook,
             memory_mb=limits.memory_mb,
             data_root=str(self.data.public) if self.data.public.is_dir() else None,
+            datasets={
+                name: {"class": info.torchvision_class, "folder": info.folder}
+                for name, info in DATASETS.items()
+            },
             budget=budget,
         )
         return run(plan, limits, files_from=submission.folder)

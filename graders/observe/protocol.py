@@ -38,6 +38,7 @@ class Plan:
     memory_mb: int = 6144
     file_size_mb: int = 512
     data_root: str | None = None
+    datasets: dict[str, dict[str, str]] = field(default_factory=dict)  # name -> class, folder
     budget: dict[str, int] | None = None
 
     def to_json(self) -> dict[str, Any]:

@@ -76,7 +76,7 @@ def main() -> None:
     from .recorder import Recorder
 
     _seed_everything(plan.seed, plan.threads)
-    recorder = Recorder(data_root=plan.data_root, budget=plan.budget)
+    recorder = Recorder(data_root=plan.data_root, catalogue=plan.datasets, budget=plan.budget)
     recorder.install()
     stub = IPythonStub()
     namespace: dict[str, Any] = {

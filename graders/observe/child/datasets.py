@@ -1,10 +1,11 @@
 """Datasets inside the sandbox: torchvision reads the grader's data root, never the internet.
 
-Every MNIST, FashionMNIST and CIFAR10 a submission builds is redirected to the
-data root the grader prepared (its test labels are placeholders: the true ones
-never enter the sandbox), with downloads off. The rebuilt CIFAR-10 copy has
-other md5 sums than the original, so CIFAR10's integrity check accepts any
-complete copy there.
+Every dataset of the grader's catalogue (MNIST, FashionMNIST, CIFAR10: the plan
+names each one's torchvision class and folder) that a submission builds is
+redirected to the data root the grader prepared (its test labels are
+placeholders: the true ones never enter the sandbox), with downloads off. The
+rebuilt CIFAR-10 copy has other md5 sums than the original, so CIFAR10's
+integrity check accepts any complete copy there.
 """
 
 from __future__ import annotations
@@ -12,22 +13,17 @@ from __future__ import annotations
 import os
 from typing import Any
 
-CLASSES = {"mnist": "MNIST", "fashion-mnist": "FashionMNIST", "cifar10": "CIFAR10"}
-REDIRECTED = set(CLASSES.values())
-FOLDERS = {
-    "MNIST": "MNIST/raw",
-    "FashionMNIST": "FashionMNIST/raw",
-    "CIFAR10": "cifar-10-batches-py",
-}
-
 
 class DataUnavailable(RuntimeError):
     """A dataset the submission asked for is not in the grader's data root."""
 
 
-def redirect(class_name: str, arguments: dict[str, Any], root: str | None) -> dict[str, Any]:
-    """The constructor arguments with `root` pointing at the data root and downloads off."""
-    if root is None or not os.path.isdir(os.path.join(root, FOLDERS[class_name])):
+def redirect(
+    class_name: str, folder: str, arguments: dict[str, Any], root: str | None
+) -> dict[str, Any]:
+    """The constructor arguments with `root` pointing at the data root and downloads off;
+    `folder` is where the dataset lies inside the root."""
+    if root is None or not os.path.isdir(os.path.join(root, folder)):
         raise DataUnavailable(
             f"{class_name} is not available while grading: it is not in the grader's data "
             f"root (a TA prepares it with `grade data prepare`)"
@@ -47,9 +43,9 @@ def accept_rebuilt_cifar(torchvision: Any) -> None:
     cifar._check_integrity = complete
 
 
-def test_set(name: str, root: str, transform: Any) -> Any:
-    """The test split of dataset `name` from the data root, with `transform` applied."""
+def test_set(class_name: str, root: str, transform: Any) -> Any:
+    """The test split of a torchvision dataset class from the data root, with `transform`."""
     import torchvision
 
-    cls = getattr(torchvision.datasets, CLASSES[name])
+    cls = getattr(torchvision.datasets, class_name)
     return cls(root, train=False, transform=transform, download=False)

@@ -286,7 +286,7 @@ def _test_transform(name: str, module: Any, ctx: Context) -> Any:
     """
     import torchvision.transforms as T
 
-    wanted = datasets.CLASSES[name]
+    wanted = ctx.recorder.catalogue[name]["class"]
     tests = [
         d["arguments"]["transform"]
         for d in ctx.recorder.datasets
@@ -333,7 +333,8 @@ def probe_predict(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
         model = copy.deepcopy(module)
         loaded = _load_checkpoint(model, params["checkpoint"]) if params.get("checkpoint") else None
         transform = _test_transform(params["dataset"], module, ctx)
-        test = datasets.test_set(params["dataset"], ctx.data_root, transform)
+        class_name = ctx.recorder.catalogue[params["dataset"]]["class"]
+        test = datasets.test_set(class_name, ctx.data_root, transform)
         limit = min(len(test), params.get("limit") or len(test))
         subset = torch.utils.data.Subset(test, range(limit))
         loader = torch.utils.data.DataLoader(subset, batch_size=params.get("batch_size", 500))

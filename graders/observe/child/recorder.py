@@ -74,7 +74,8 @@ AUGMENTATIONS = (
 class Recorder:
     """Everything recorded so far; `cell` is the index of the running cell.
 
-    `data_root` is where redirected torchvision datasets are read from;
+    `data_root` is where redirected torchvision datasets are read from, and
+    `catalogue` names each dataset's torchvision class and folder there;
     `budget` ({"images": N, "epochs": E, "test_images": T}) caps every pass of a
     training loader at about N images and all its passes together at E times
     that, and every pass of a test loader at about T images. While `quiet`, the
@@ -82,6 +83,7 @@ class Recorder:
     """
 
     data_root: str | None = None
+    catalogue: dict[str, dict[str, str]] = field(default_factory=dict)
     budget: dict[str, int] | None = None
     quiet: bool = False
     cell: int = -1
@@ -314,8 +316,12 @@ class Recorder:
             }
             if type(self) is cls and len(recorder.datasets) < MAX_OBJECTS:
                 recorder.datasets.append(entry)
-            if cls.__name__ in datasets.REDIRECTED and type(self) is cls:
-                args, kwargs = (), datasets.redirect(cls.__name__, arguments, recorder.data_root)
+            folder = recorder.folder_of(cls.__name__)
+            if folder is not None and type(self) is cls:
+                args, kwargs = (
+                    (),
+                    datasets.redirect(cls.__name__, folder, arguments, recorder.data_root),
+                )
             original(self, *args, **kwargs)
             entry["loaded"] = True
 
@@ -345,6 +351,13 @@ class Recorder:
             for module, _ in self.modules
             if id(module) not in children and not isinstance(module, torch.nn.modules.loss._Loss)
         ]
+
+    def folder_of(self, class_name: str) -> str | None:
+        """Where the catalogue keeps the dataset of this torchvision class (None: not ours)."""
+        for entry in self.catalogue.values():
+            if entry["class"] == class_name:
+                return entry["folder"]
+        return None
 
     def optimizers_of(self, module: Any) -> list[dict[str, Any]]:
         """The recorded optimizers that stepped any parameter of `module`."""
