@@ -747,14 +747,17 @@ def test_function_agrees_with_the_reference() -> None:
     verdict = judge(
         check,
         {"call0": result(a), "call1": result(b)},
-        {"call0": result(a.clone()), "call1": result(b.clone())},
+        {"expected:call0": result(a.clone()), "expected:call1": result(b.clone())},
     )
     assert verdict.fraction == 1
     assert verdict.message == "2 of 2 calls agree with the reference"
 
 
 def test_function_public_disagreement_shows_both_results() -> None:
-    expected = {"call0": result(torch.tensor([0.25, 0.75])), "call1": result(torch.ones(2) / 2)}
+    expected = {
+        "expected:call0": result(torch.tensor([0.25, 0.75])),
+        "expected:call1": result(torch.ones(2) / 2),
+    }
     seen = {"call0": result(torch.tensor([1.0, 2.0])), "call1": result(torch.ones(2) / 2)}
     verdict = judge(function_check("public"), seen, expected)
     assert verdict.fraction == 0.5
@@ -762,7 +765,10 @@ def test_function_public_disagreement_shows_both_results() -> None:
 
 
 def test_function_hidden_disagreement_hides_the_reference_result() -> None:
-    expected = {"call0": result(torch.tensor([0.25, 0.75])), "call1": result(torch.ones(2) / 2)}
+    expected = {
+        "expected:call0": result(torch.tensor([0.25, 0.75])),
+        "expected:call1": result(torch.ones(2) / 2),
+    }
     seen = {"call0": result(torch.tensor([1.0, 2.0])), "call1": failed("ZeroDivisionError")}
     verdict = judge(function_check(), seen, expected)
     assert verdict.fraction == 0
@@ -775,9 +781,59 @@ def test_function_reference_failure_is_not_graded() -> None:
     verdict = judge(
         function_check(),
         {"call0": result(1.0), "call1": result(1.0)},
-        {"call0": failed("boom"), "call1": result(1.0)},
+        {"expected:call0": failed("boom"), "expected:call1": result(1.0)},
     )
     assert verdict.status == NOT_GRADED
+
+
+def test_function_conventions_take_the_best_agreeing_reference() -> None:
+    check = make(
+        "function",
+        target={"kind": "function", "names": ["loss"]},
+        conventions={
+            "sum": {"kind": "function", "names": ["s"]},
+            "mean": {"kind": "function", "names": ["m"]},
+        },
+        calls=[{"args": [1]}, {"args": [2]}],
+    )
+    expected = {
+        "sum:call0": result(4.0),
+        "sum:call1": result(8.0),
+        "mean:call0": result(2.0),
+        "mean:call1": result(4.0),
+    }
+    verdict = judge(check, {"call0": result(2.0), "call1": result(4.0)}, expected)
+    assert verdict.fraction == 1 and verdict.convention == "mean"
+    assert check.answers(Seen(expected)) == {"sum": [[4.0], [8.0]], "mean": [[2.0], [4.0]]}
+
+
+def test_function_results_of_several_parts_are_compared_part_by_part() -> None:
+    loss, grad = torch.tensor(3.0), torch.ones(2, 2)
+    mine = {"type": "list", "items": [to_json(loss), to_json(grad)], "length": 2}
+    wrong = {"type": "list", "items": [to_json(loss), to_json(grad * 2)], "length": 2}
+    check = function_check("public")
+    ok = {"where": "`f`", "result": mine}
+    expected = {
+        "expected:call0": {"ok": True, "value": ok},
+        "expected:call1": {"ok": True, "value": ok},
+    }
+    seen = {
+        "call0": {"ok": True, "value": ok},
+        "call1": {"ok": True, "value": {"where": "`f`", "result": wrong}},
+    }
+    verdict = judge(check, seen, expected)
+    assert verdict.fraction == 0.5
+    assert "call 2: got (3, [2, 2, 2, 2]), expected (3, [1, 1, 1, 1])" in verdict.message
+
+
+def test_function_failing_the_same_way_every_time_says_so_once() -> None:
+    expected = {"expected:call0": result(1.0), "expected:call1": result(1.0)}
+    missing = failed("no function named `softmax`")
+    verdict = judge(function_check(), {"call0": missing, "call1": missing}, expected)
+    assert verdict.message == "not found: no function named `softmax`"
+    broken = failed("NameError: name 'np' is not defined")
+    verdict = judge(function_check(), {"call0": broken, "call1": broken}, expected)
+    assert verdict.message == "every call failed: NameError: name 'np' is not defined"
 
 
 def test_function_needs_a_call() -> None:
@@ -1106,3 +1162,87 @@ def test_verdict_clamps_and_derives_its_status() -> None:
     assert (Verdict(1.5, "").fraction, Verdict(1.5, "").status) == (1.0, PASS)
     assert (Verdict(-1, "").fraction, Verdict(-1, "").status) == (0.0, FAIL)
     assert Verdict(0.3, "").status == PARTIAL
+
+
+# -- additions: optimizer of one model, step counts, single choice items -------
+
+
+def test_optimizer_of_a_located_model_ignores_the_others() -> None:
+    check = make(
+        "optimizer",
+        target={"kind": "module", "names": ["net"]},
+        classes=["SGD"],
+        hyper={"lr": 0.2},
+    )
+    assert set(check.requests()) == {"training"}
+    mine = real_optimizer(torch.optim.SGD, lr=0.1)
+    training = ok({"where": "`net`", "optimizer_records": [mine]})
+    verdict = judge(check, {"training": training})
+    assert verdict.fraction == 0.5 and "lr=0.1" in verdict.message
+    verdict = judge(check, {"training": failed("no module named `net`")})
+    assert verdict.fraction == 0 and "no module named `net`" in verdict.message
+
+
+def test_optimizer_step_count() -> None:
+    taken = real_optimizer(torch.optim.SGD, lr=0.2)
+    taken["steps"] = {"5": 4, "6": 6}
+    check = make("optimizer", classes=["SGD"], hyper={"lr": 0.2}, stepped=True, steps=10)
+    verdict = judge(check, {"recorded": recorded(optimizers=[taken])})
+    assert verdict.fraction == 1 and verdict.message.endswith("; 10 steps")
+    taken["steps"] = {"5": 4}
+    verdict = judge(check, {"recorded": recorded(optimizers=[taken])})
+    assert verdict.fraction == 0.5 and "took 4 steps, expected 10" in verdict.message
+
+
+@pytest.mark.parametrize(
+    ("answers", "fraction"),
+    [([True, "X", "O"], 1.0), ("T, T, F", 0.0), (["true"], 0.0), ("X", 1.0)],
+)
+def test_choice_item_grades_one_answer(answers: Any, fraction: float) -> None:
+    check = make("choice", target={"names": ["answers"]}, expect=[True, False, True], item=2)
+    verdict = judge(check, {"target": found(answers)})
+    assert verdict.fraction == fraction
+    assert check.answers(Seen({})) == {"expected": False}
+
+
+def autograd_record(**fields: Any) -> dict[str, Any]:
+    base = {
+        "where": "`MyReLU`",
+        "gradcheck": True,
+        "gradcheck_problem": "",
+        "forward_error": 0.0,
+        "backward_error": 0.0,
+    }
+    return ok({**base, **fields})
+
+
+def test_autograd_function_scores_gradcheck_forward_and_backward() -> None:
+    check = make(
+        "autograd_function", target={"kind": "function", "names": ["MyReLU"]},
+        operation="relu", input=[3, 4],
+    )  # fmt: skip
+    assert judge(check, {"target": autograd_record()}).fraction == 1
+    wrong = autograd_record(
+        gradcheck=False, gradcheck_problem="Jacobian mismatch", backward_error=1.0
+    )
+    verdict = judge(check, {"target": wrong})
+    assert verdict.fraction == pytest.approx(1 / 3)
+    assert "gradcheck fails (Jacobian mismatch)" in verdict.message
+    assert "backward differs" in verdict.message
+
+
+@pytest.mark.parametrize(
+    ("output", "fraction"),
+    [
+        (torch.log_softmax(torch.randn(4, 10), dim=1), 1.0),
+        (torch.randn(4, 10), 0.5),
+        (torch.log_softmax(torch.randn(4, 3), dim=1), 0.5),
+    ],
+)
+def test_model_output_shape_and_log_probability_rows(output: torch.Tensor, fraction: float) -> None:
+    check = make(
+        "model_output", target={"kind": "module"}, input=[4, 1, 28, 28], shape=[4, 10],
+        rows="log_probabilities",
+    )  # fmt: skip
+    record = ok({"where": "`net`", "output": to_json(output)})
+    assert judge(check, {"target": record}).fraction == fraction

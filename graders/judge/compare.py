@@ -44,6 +44,26 @@ def numbers(observation: dict[str, Any]) -> np.ndarray:
     raise NotNumeric(f"a {observation.get('class', kind)}")
 
 
+def parts(observation: dict[str, Any]) -> list[np.ndarray]:
+    """The numbers of an observation as arrays: one, or one per item of a ragged list
+    (a function returning a loss and two gradients, say)."""
+    try:
+        return [numbers(observation)]
+    except NotNumeric:
+        if observation.get("type") != "list":
+            raise
+    return [array for item in observation["items"] for array in parts(item)]
+
+
+def all_close(
+    found: list[np.ndarray], expected: list[np.ndarray], rtol: float, atol: float
+) -> bool:
+    """Same number of parts, each `close` to its counterpart."""
+    return len(found) == len(expected) and all(
+        close(f, e, rtol, atol) for f, e in zip(found, expected)
+    )
+
+
 def shape_of(observation: dict[str, Any]) -> list[int]:
     """The shape of an observed tensor, array, list or `torch.Size`."""
     kind = observation.get("type")

@@ -7,7 +7,13 @@ from typing import Annotated
 from pydantic import Field
 
 from .base import CheckBase, Compared, Expectation, Locator
-from .models import ArchitectureCheck, FunctionCheck, GradientCheck
+from .models import (
+    ArchitectureCheck,
+    AutogradFunctionCheck,
+    FunctionCheck,
+    GradientCheck,
+    ModelOutputCheck,
+)
 from .text import ManualCheck, OutputCheck
 from .trained import AccuracyCheck, ProgressCheck
 from .training import (
@@ -27,6 +33,8 @@ Check = Annotated[
     | ArchitectureCheck
     | GradientCheck
     | FunctionCheck
+    | AutogradFunctionCheck
+    | ModelOutputCheck
     | OptimizerCheck
     | UpdateCheck
     | LossCheck

@@ -34,6 +34,8 @@ class Locator(Strict):
     prefer: list[str] = Field(default_factory=list)
     trained: bool = False
     optimizers: list[str] = Field(default_factory=list)
+    lr: float | None = Field(default=None, gt=0)
+    from_loader: bool = False
     augmented: bool = False
     regularized: bool = False
     earliest: bool = False

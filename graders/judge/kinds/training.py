@@ -44,12 +44,29 @@ class OptimizerCheck(_UsesRecord):
 
     With `stepped`, its first recorded step must have moved a parameter the way
     its update rule says (SGD: w - lr*g; Adam's first step: w - lr*g/(|g|+eps)).
+    With `steps`, it must have taken exactly that many steps in all. With
+    `target`, only the optimizers of that model count.
     """
 
     kind: Literal["optimizer"]
     classes: list[str] = Field(min_length=1)
     hyper: dict[str, Any] = Field(default_factory=dict)
     stepped: bool = False
+    steps: int | None = Field(default=None, ge=1)
+    target: Locator | None = None
+
+    def requests(self) -> dict[str, Request]:
+        if self.target is None:
+            return super().requests()
+        return {"training": ("training", {"locator": self.target.model_dump()})}
+
+    def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
+        if self.target is None:
+            return super().judge(seen, expected, run)
+        if not seen.ok("training"):
+            return Verdict(0, f"no model found: {seen.error('training')}")
+        training = seen.value("training")
+        return self.judge_recorded({"optimizers": training["optimizer_records"]})
 
     def answers(self, expected: Seen) -> dict[str, Any]:
         return {"optimizer": self.classes[0], **self.hyper}
@@ -75,10 +92,16 @@ class OptimizerCheck(_UsesRecord):
                 for k in best_wrong
             )
             return Verdict(0.5, f"{name}: wrong hyper-parameters: {shown}")
-        if self.stepped:
-            return self._step(best, name)
-        settings = ", ".join(f"{k}={v}" for k, v in self.hyper.items())
-        return Verdict(1, f"{name} with {settings or 'its settings'}")
+        verdict = self._step(best, name) if self.stepped else None
+        if verdict is None or verdict.fraction == 1:
+            settings = ", ".join(f"{k}={v}" for k, v in self.hyper.items())
+            verdict = verdict or Verdict(1, f"{name} with {settings or 'its settings'}")
+            if self.steps is not None:
+                taken = sum(best["steps"].values())
+                if taken != self.steps:
+                    return Verdict(0.5, f"{name} took {taken} steps, expected {self.steps}")
+                return Verdict(1, f"{verdict.message}; {taken} steps")
+        return verdict
 
     def _step(self, optimizer: dict[str, Any], name: str) -> Verdict:
         samples = optimizer["step_samples"]

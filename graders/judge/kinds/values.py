@@ -21,13 +21,17 @@ def _mse(output: np.ndarray, target: np.ndarray) -> np.ndarray:
     return np.mean((output - target.reshape(output.shape)) ** 2)
 
 
-RELATIONS = {"mse": _mse}
+def _same(value: np.ndarray) -> np.ndarray:
+    return value
+
+
+RELATIONS = {"mse": _mse, "same": _same}
 
 
 class Relation(Strict):
     """An expectation computed from other values of the same submission."""
 
-    function: Literal["mse"]
+    function: Literal["mse", "same"]
     args: list[Locator] = Field(min_length=1)
 
 
@@ -249,16 +253,23 @@ def _plain(observation: dict[str, Any]) -> Any:
 
 
 class ChoiceCheck(CheckBase):
-    """Multiple-choice or true/false answers, one point share per item."""
+    """Multiple-choice or true/false answers, one point share per item.
+
+    With `item` (1-based), only that answer of the list counts (a lone answer
+    found under its own name counts as that item).
+    """
 
     kind: Literal["choice"]
     target: Locator
     expect: list[Any] = Field(min_length=1)
+    item: int | None = Field(default=None, ge=1)
 
     def requests(self) -> dict[str, Request]:
         return {"target": ("value", {"locator": self.target.model_dump()})}
 
     def answers(self, expected: Seen) -> dict[str, Any]:
+        if self.item is not None and self.item <= len(self.expect):
+            return {"expected": self.expect[self.item - 1]}
         return {"expected": self.expect}
 
     def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
@@ -268,6 +279,9 @@ class ChoiceCheck(CheckBase):
         where, observation = candidates[0]
         given = _choices(observation)
         want = [normalise_choice(v) for v in self.expect]
+        if self.item is not None:
+            lone = observation.get("type") != "list" and len(given) == 1
+            return self._one_item(where, given, want, lone)
         right = sum(1 for g, w in zip(given, want) if g == w)
         message = f"{where}: {right} of {len(want)} answers correct"
         if self.visibility == "public":
@@ -276,3 +290,17 @@ class ChoiceCheck(CheckBase):
         if len(given) != len(want):
             message += f"; {len(given)} answers given for {len(want)} items"
         return Verdict(right / len(want), message)
+
+    def _one_item(self, where: str, given: list[Any], want: list[Any], lone: bool) -> Verdict:
+        assert self.item is not None
+        expected = want[self.item - 1] if self.item <= len(want) else want[0]
+        if lone:
+            answer = given[0]
+        elif self.item <= len(given):
+            answer = given[self.item - 1]
+        else:
+            return Verdict(0, f"{where}: no answer {self.item} ({len(given)} answers given)")
+        if answer == expected:
+            return Verdict(1, f"{where}: answer {self.item} is correct")
+        shown = f" (expected {expected})" if self.visibility == "public" else ""
+        return Verdict(0, f"{where}: answer {self.item} is {answer}, which is wrong{shown}")

@@ -1,7 +1,7 @@
 """Find the object a check is about: by name hints, by type, and by what was recorded.
 
 A locator is a JSON dict:
-  names      exact variable names to try first, in order
+  names      exact variable names to try first, in order; `x.grad` reads an attribute
   patterns   case-insensitive regular expressions for variable names
   kind       "value" (default), "module" or "function"
   accepts    for modules: an input shape the module must run on
@@ -10,6 +10,8 @@ A locator is a JSON dict:
   prefer     for modules: like `traces`, but only to choose among the candidates
   trained    for modules: an optimizer stepped its parameters
   optimizers for modules: ... an optimizer of one of these classes
+  lr         for modules: ... an optimizer with this learning rate
+  from_loader for modules: ... stepping while a DataLoader was being iterated
   augmented  for modules: ... while iterating a loader whose transform augments
   regularized for modules: ... with weight decay or a squared-norm penalty in the loss
   earliest   for modules: of the candidates, the one trained first
@@ -30,11 +32,29 @@ from .recorder import Recorder
 MAX_CANDIDATES = 50
 
 
+_MISSING = object()
+
+
+def _lookup(namespace: dict[str, Any], name: str) -> Any:
+    """A variable, or an attribute path such as `x.grad` (the value, or _MISSING)."""
+    root, *attributes = name.split(".")
+    value = namespace.get(root, _MISSING)
+    for attribute in attributes:
+        if value is _MISSING:
+            break
+        try:
+            value = getattr(value, attribute, _MISSING)
+        except Exception:  # noqa: BLE001 - a property of the submission's object failed
+            value = _MISSING
+    return value
+
+
 def _named(namespace: dict[str, Any], locator: dict[str, Any]) -> list[tuple[str, Any]]:
     found: list[tuple[str, Any]] = []
     for name in locator.get("names", []):
-        if name in namespace:
-            found.append((name, namespace[name]))
+        value = _lookup(namespace, name)
+        if value is not _MISSING and value is not None:
+            found.append((name, value))
     patterns = [re.compile(p, re.IGNORECASE) for p in locator.get("patterns", [])]
     for name, value in namespace.items():
         if any(p.fullmatch(name) for p in patterns) and all(name != n for n, _ in found):
@@ -93,7 +113,8 @@ def runs_through(module: Any, shape: list[int], patterns: list[str], seed: int) 
 
 def _trained_as_asked(locator: dict[str, Any], module: Any, recorder: Recorder) -> bool:
     """Whether `module` was trained the way the locator's training filters ask."""
-    wanted = [k for k in ("trained", "optimizers", "augmented", "regularized") if locator.get(k)]
+    filters = ("trained", "optimizers", "augmented", "regularized", "lr", "from_loader")
+    wanted = [k for k in filters if locator.get(k)]
     if not wanted:
         return True
     optimizers = recorder.optimizers_of(module)
@@ -102,12 +123,25 @@ def _trained_as_asked(locator: dict[str, Any], module: Any, recorder: Recorder) 
     classes = locator.get("optimizers")
     if classes and not any(o["class"] in classes for o in optimizers):
         return False
+    lr = locator.get("lr")
+    if lr is not None and not any(_has_lr(o["object"], lr) for o in optimizers):
+        return False
+    if locator.get("from_loader") and not any("dataset" in o for o in optimizers):
+        return False
     if locator.get("augmented") and not any(o["augmented"] for o in optimizers):
         return False
     if locator.get("regularized"):
         decayed = any(o["object"].param_groups[0].get("weight_decay") for o in optimizers)
         return decayed or recorder.penalised(module)
     return True
+
+
+def _has_lr(optimizer: Any, lr: float) -> bool:
+    value = optimizer.param_groups[0].get("lr")
+    try:
+        return abs(float(value) - lr) <= 1e-9 + 1e-6 * abs(lr)
+    except (TypeError, ValueError):
+        return False
 
 
 def _first_step_cell(module: Any, recorder: Recorder) -> int:

@@ -67,6 +67,10 @@ def describe(name: str, args: tuple, kwargs: dict) -> str | None:
         return f"linear({weight.shape[1]},{weight.shape[0]})"
     if name in ACTIVATIONS:
         return name
+    if name in ("clamp", "clamp_", "clamp_min", "clamp_min_", "clip"):
+        low = _arg(args, kwargs, 1, "min", None)
+        high = _arg(args, kwargs, 2, "max", None)
+        return "relu" if low == 0 and high is None else None
     if name in POOLS:
         kernel = _first(_arg(args, kwargs, 1, "kernel_size", "?"))
         base = "max_pool2d" if "max" in name else name

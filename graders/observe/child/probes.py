@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import datasets, ops
+from . import datasets, fixtures, ops
 from .locate import locate
 from .recorder import AUGMENTATIONS, Recorder, transform_names
 from .serialize import to_json
@@ -50,18 +50,8 @@ def describe_locator(locator: dict[str, Any]) -> str:
 
 
 def make_tensor(spec: Any, seed: int) -> Any:
-    """Build a probe input: {"randn": shape, "seed": n}, {"tensor": data}, or a literal."""
-    import torch
-
-    if isinstance(spec, dict) and "randn" in spec:
-        generator = torch.Generator().manual_seed(seed + spec.get("seed", 0))
-        dtype = getattr(torch, spec.get("dtype", "float32"))
-        return torch.randn(*spec["randn"], generator=generator, dtype=dtype)
-    if isinstance(spec, dict) and "tensor" in spec:
-        return torch.tensor(spec["tensor"], dtype=getattr(torch, spec.get("dtype", "float32")))
-    if isinstance(spec, dict) and "value" in spec:
-        return spec["value"]
-    return spec
+    """Build a probe argument from its JSON description (see `fixtures`)."""
+    return fixtures.build(spec, seed)
 
 
 def probe_value(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
@@ -139,11 +129,63 @@ def probe_gradient(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
 
 
 def probe_call(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
-    """Call a located function on grader-chosen arguments."""
+    """Call a located function on grader-chosen arguments.
+
+    Arguments are passed as the rubric describes them; when that call fails,
+    tensors are passed again as numpy arrays and arrays as tensors, so numpy
+    code and torch code are graded alike.
+    """
     where, function = _one(params, ctx)
-    args = [make_tensor(a, ctx.seed) for a in params.get("args", [])]
-    kwargs = {k: make_tensor(v, ctx.seed) for k, v in params.get("kwargs", {}).items()}
-    return {"where": where, "result": to_json(function(*args, **kwargs))}
+
+    def arguments(convert: Callable[[Any], Any]) -> tuple[list[Any], dict[str, Any]]:
+        args = [convert(make_tensor(a, ctx.seed)) for a in params.get("args", [])]
+        kwargs = {k: convert(make_tensor(v, ctx.seed)) for k, v in params.get("kwargs", {}).items()}
+        return args, kwargs
+
+    args, kwargs = arguments(lambda value: value)
+    try:
+        result = function(*args, **kwargs)
+    except Exception:
+        other_args, other_kwargs = arguments(fixtures.other_kind)
+        if [type(a) for a in other_args] == [type(a) for a in args] and [
+            type(v) for v in other_kwargs.values()
+        ] == [type(v) for v in kwargs.values()]:
+            raise
+        result = function(*other_args, **other_kwargs)
+    return {"where": where, "result": to_json(result)}
+
+
+def probe_autograd_function(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    """A custom `torch.autograd.Function` against the torch operation it re-implements.
+
+    Runs `gradcheck` in double precision, then compares the forward values and
+    the input gradients of `apply` with those of the grader's operation.
+    """
+    import torch
+
+    where, function = _one(params, ctx)
+    apply = getattr(function, "apply", None)
+    if apply is None:
+        raise NotFound(f"{where} has no `apply`: it is not a torch.autograd.Function")
+    operation = fixtures.FUNCTIONS[params["operation"]]
+    x = make_tensor({**params["input"], "dtype": "float64"}, ctx.seed).requires_grad_(True)
+    try:
+        passed = bool(torch.autograd.gradcheck(apply, (x,), raise_exception=True))
+        problem = ""
+    except Exception as exc:  # noqa: BLE001 - gradcheck reports failure by raising
+        passed, problem = False, str(exc).splitlines()[0][:200]
+    weights = make_tensor({"randn": list(x.shape), "seed": 7, "dtype": "float64"}, ctx.seed)
+    mine = apply(x)
+    (mine_grad,) = torch.autograd.grad((mine * weights).sum(), x)
+    want = operation(x)
+    (want_grad,) = torch.autograd.grad((want * weights).sum(), x)
+    return {
+        "where": where,
+        "gradcheck": passed,
+        "gradcheck_problem": problem,
+        "forward_error": float((mine - want).abs().max()),
+        "backward_error": float((mine_grad - want_grad).abs().max()),
+    }
 
 
 def _hyper(group: dict[str, Any]) -> dict[str, Any]:
@@ -158,6 +200,17 @@ def _hyper(group: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _optimizer_record(entry: dict[str, Any], model: str | None) -> dict[str, Any]:
+    return {
+        "class": entry["class"],
+        "cell": entry["cell"],
+        "hyper": _hyper(entry["object"].param_groups[0]),
+        "model": model,
+        "steps": entry["steps"],
+        "step_samples": entry["step_samples"],
+    }
+
+
 def probe_recorded(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
     """What the submission built and did while it ran (see `recorder`)."""
     rec = ctx.recorder
@@ -170,17 +223,7 @@ def probe_recorded(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
                 return type(module).__name__
         return None
 
-    optimizers = [
-        {
-            "class": e["class"],
-            "cell": e["cell"],
-            "hyper": _hyper(e["object"].param_groups[0]),
-            "model": owner(e["object"]),
-            "steps": e["steps"],
-            "step_samples": e["step_samples"],
-        }
-        for e in rec.optimizers
-    ]
+    optimizers = [_optimizer_record(e, owner(e["object"])) for e in rec.optimizers]
     losses = [{"name": name, "cell": cell, **entry} for (name, cell), entry in rec.losses.items()]
     datasets = []
     for entry in rec.datasets:
@@ -262,6 +305,7 @@ def probe_training(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
     return {
         "where": where,
         "optimizers": [o["class"] for o in optimizers],
+        "optimizer_records": [_optimizer_record(o, type(module).__name__) for o in optimizers],
         "steps": sum(n for o in optimizers for n in o["steps"].values()),
         "cells": [c + 1 for c in cells],
         "losses": _downsample(losses),
@@ -358,6 +402,7 @@ PROBES: dict[str, Callable[[dict[str, Any], Context], dict[str, Any]]] = {
     "module": probe_module,
     "gradient": probe_gradient,
     "call": probe_call,
+    "autograd_function": probe_autograd_function,
     "recorded": probe_recorded,
     "trajectory": probe_trajectory,
     "training": probe_training,

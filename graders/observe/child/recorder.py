@@ -227,6 +227,10 @@ class Recorder:
         @functools.wraps(original)
         def backward(tensors: Any, *args: Any, **kwargs: Any) -> Any:
             recorder.backward_calls += 1
+            if not recorder.quiet and not recorder.pending_losses:
+                root = tensors[0] if isinstance(tensors, (tuple, list)) and tensors else tensors
+                if isinstance(root, torch.Tensor):
+                    recorder._keep_loss(root)
             if len(recorder.graphs) < GRAPHS_KEPT:
                 recorder.graphs.append({"cell": recorder.cell, **_describe_graph(tensors)})
             return original(tensors, *args, **kwargs)
