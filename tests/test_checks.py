@@ -232,7 +232,7 @@ def test_value_not_found() -> None:
     check = make("value", target={"names": ["answer"]}, expect={"value": 1})
     verdict = judge(check, {"target": ok({"candidates": []})})
     assert verdict.fraction == 0
-    assert verdict.message.startswith("not found: no a value named `answer`")
+    assert verdict.message.startswith("not found: no value named `answer`")
 
 
 def test_value_from_output_matches_printed_numbers() -> None:
@@ -349,7 +349,7 @@ def test_value_properties_with_shape_ignore_other_shapes() -> None:
     check = property_check("finite", shape=[4])
     verdict = judge(check, {"target": found(torch.ones(3))})
     assert verdict.fraction == 0
-    assert verdict.message == "not found: no numeric a value named `p` of shape (4,)"
+    assert verdict.message == "not found: no numeric value named `p` of shape (4,)"
 
 
 def test_value_non_numeric_candidates_are_skipped() -> None:
@@ -534,7 +534,7 @@ def test_choice_too_few_answers() -> None:
 
 def test_choice_not_found() -> None:
     verdict = judge(choice(["a"]), {"target": failed("no value")})
-    assert verdict.fraction == 0 and verdict.message == "not found: no a value named `answers`"
+    assert verdict.fraction == 0 and verdict.message == "not found: no value named `answers`"
 
 
 def test_choice_needs_at_least_one_expected_answer() -> None:

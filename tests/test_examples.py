@@ -16,10 +16,12 @@ from .conftest import EXAMPLES, ROOT
 pytestmark = pytest.mark.slow
 
 
-def readme_totals() -> dict[str, float]:
-    """Student id -> total, from the examples table of the README."""
+def readme_totals(assignment: str = "cnn-basics") -> dict[str, float]:
+    """Student id -> total, from the README's examples table of `assignment`."""
     rows = re.findall(
-        r"^\| `([^`]+)` \| ([\d.]+) / 70 \|", (ROOT / "README.md").read_text(), re.MULTILINE
+        rf"^\| `{re.escape(assignment)}/([^`]+)` \| ([\d.]+) / \d+ \|",
+        (ROOT / "README.md").read_text(),
+        re.MULTILINE,
     )
     return {Path(name).stem: float(total) for name, total in rows}
 
@@ -35,8 +37,21 @@ def graded(tmp_path_factory) -> Path:
     return out
 
 
-def test_readme_lists_every_example() -> None:
-    assert set(readme_totals()) == {p.stem for p in EXAMPLES.iterdir()}
+@pytest.mark.parametrize("assignment", ["cnn-basics", "autograd", "midterm-2022"])
+def test_readme_lists_every_example(assignment: str) -> None:
+    folder = EXAMPLES.parent / assignment
+    assert set(readme_totals(assignment)) == {p.stem for p in folder.iterdir()}
+
+
+@pytest.mark.parametrize("assignment", ["autograd", "midterm-2022"])
+def test_other_examples_score_as_the_readme_says(assignment: str, tmp_path: Path) -> None:
+    folder = EXAMPLES.parent / assignment
+    status = main([str(folder), "--out", str(tmp_path), "-j", "2", "--budget", "fast"])
+    assert status == 0  # every file could be read
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["assignment"] == assignment
+    totals = {s["student"]: s["score"] for s in results["submissions"]}
+    assert totals == pytest.approx(readme_totals(assignment))
 
 
 def test_examples_score_as_the_readme_says(graded: Path) -> None:

@@ -44,7 +44,7 @@ class Locator(Strict):
     def describe(self) -> str:
         hints = " or ".join(f"`{n}`" for n in self.names) or "any name"
         extra = f" accepting input {tuple(self.accepts)}" if self.accepts else ""
-        return f"a {self.kind} named {hints}{extra}"
+        return f"{self.kind} named {hints}{extra}"
 
 
 class Expectation(Strict):

@@ -103,7 +103,7 @@ class ValueCheck(Compared):
         if self.computed_from:
             accepted = self._computed(seen)
             if not accepted:
-                needed = ", ".join(loc.describe() for loc in self.computed_from.args)
+                needed = ", ".join("a " + loc.describe() for loc in self.computed_from.args)
                 return Verdict(0, f"cannot check consistency: need {needed}")
         else:
             accepted = self.expectations(expected)
