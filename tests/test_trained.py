@@ -167,3 +167,15 @@ def test_full_marks_example_on_the_real_data(real_data_root, tmp_path: Path, cap
     accuracy = next(c for c in q2["checks"] if c["id"] == "accuracy")
     assert accuracy["score"] == accuracy["max_score"] and "budget" not in accuracy["message"]
     assert result["score"] == 70
+
+
+@pytest.mark.data
+def test_autograd_and_midterm_references_earn_full_marks_on_the_real_data(
+    real_data_root, capsys
+) -> None:
+    data = ["--data-dir", str(real_data_root.path)]
+    assert main(["verify", "autograd", "midterm-2022", *data]) == 0
+    out = capsys.readouterr().out
+    assert "autograd: 100 / 100 full marks" in out
+    assert "midterm-2022: 60 / 60 full marks" in out
+    assert "test accuracy 9" in out  # the MNIST CNN, trained for one epoch, above 90%
