@@ -180,6 +180,36 @@ def _choose(
     return detect(read_submission(submission_path), candidates)
 
 
+def _group_by_assignment(
+    paths: list[Path], assignment_id: str | None, candidates: list[Assignment]
+) -> dict[str, tuple[Assignment, list[Path]]]:
+    """Submissions by assignment. One that cannot be told apart (unreadable, say) joins
+    the assignment of the other submissions in its folder, so that it is graded, with its
+    error, alongside them; with no such neighbour, its detection error stands."""
+    groups: dict[str, tuple[Assignment, list[Path]]] = {}
+    undetected: list[tuple[Path, RubricError]] = []
+    folders: dict[Path, dict[str, int]] = {}
+    for path in paths:
+        try:
+            assignment = _choose(path, assignment_id, candidates)
+        except RubricError as exc:
+            if assignment_id:
+                raise
+            undetected.append((path, exc))
+            continue
+        groups.setdefault(assignment.id, (assignment, []))[1].append(path)
+        counts = folders.setdefault(path.parent, {})
+        counts[assignment.id] = counts.get(assignment.id, 0) + 1
+    for path, exc in undetected:
+        neighbours = folders.get(path.parent)
+        if not neighbours:
+            raise exc
+        groups[max(neighbours, key=neighbours.__getitem__)][1].append(path)
+    for _, group in groups.values():
+        group.sort()
+    return groups
+
+
 def _cmd_grade(args: argparse.Namespace) -> int:
     if not args.paths:
         _grade_parser().print_usage()
@@ -192,10 +222,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     paths = discover(args.paths)
     if not paths:
         raise RubricError(f"{args.paths[0]}: no .ipynb or .py submissions found")
-    groups: dict[str, tuple[Assignment, list[Path]]] = {}
-    for path in paths:
-        assignment = _choose(path, args.assignment, candidates)
-        groups.setdefault(assignment.id, (assignment, []))[1].append(path)
+    groups = _group_by_assignment(paths, args.assignment, candidates)
     status = 0
     for assignment, group in groups.values():
         grader = Grader(assignment, _options(args))

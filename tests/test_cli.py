@@ -84,3 +84,20 @@ def test_detection_by_metadata_then_by_names() -> None:
     unclear = Submission(student="c", path=Path("c.py"), cells=["x = 1"])
     with pytest.raises(RubricError, match="pass --assignment ID"):
         detect(unclear, [first, second])
+
+
+@pytest.mark.slow
+def test_an_unreadable_submission_joins_its_folders_assignment(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "midterm"
+    folder.mkdir()
+    (folder / "answers.py").write_text("answers_q3 = 'F, T, T, T, F, T, T, F, F, T'\n")
+    (folder / "broken.ipynb").write_bytes(b"\x00\x01 not a notebook")
+    assert main([str(folder), "--out", str(tmp_path / "out")]) == 1
+    results = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert results["assignment"] == "midterm-2022"
+    scores = {s["student"]: s["score"] for s in results["submissions"]}
+    assert scores == {"answers": 20, "broken": 0}
+    alone = tmp_path / "alone.ipynb"
+    alone.write_bytes(b"{")
+    assert main([str(alone)]) == 2
+    assert "cannot tell which assignment" in capsys.readouterr().err
