@@ -24,6 +24,11 @@ def _lcs(ops: list[str], pattern: list[str]) -> int:
     return table[-1][-1]
 
 
+def _run_model(target: Locator, shape: list[int]) -> Request:
+    """Locate a model and run it on a random batch of `shape`."""
+    return "module", {"locator": target.model_dump(), "input": {"randn": shape}}
+
+
 class ArchitectureCheck(CheckBase):
     """The operations a model's forward pass runs, against accepted layer patterns.
 
@@ -48,12 +53,7 @@ class ArchitectureCheck(CheckBase):
         return self
 
     def requests(self) -> dict[str, Request]:
-        return {
-            "target": (
-                "module",
-                {"locator": self.target.model_dump(), "input": {"randn": self.input}},
-            )
-        }
+        return {"target": _run_model(self.target, self.input)}
 
     def answers(self, expected: Seen) -> dict[str, Any]:
         return {name: pattern for name, pattern in self.conventions.items()}
@@ -350,12 +350,7 @@ class ModelOutputCheck(CheckBase):
         return self
 
     def requests(self) -> dict[str, Request]:
-        return {
-            "target": (
-                "module",
-                {"locator": self.target.model_dump(), "input": {"randn": self.input}},
-            )
-        }
+        return {"target": _run_model(self.target, self.input)}
 
     def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
         if not seen.ok("target"):
