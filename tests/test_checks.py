@@ -828,7 +828,7 @@ def test_function_results_of_several_parts_are_compared_part_by_part() -> None:
 
 def test_function_failing_the_same_way_every_time_says_so_once() -> None:
     expected = {"expected:call0": result(1.0), "expected:call1": result(1.0)}
-    missing = failed("no function named `softmax`")
+    missing = {**failed("no function named `softmax`"), "not_found": True}  # as the child says
     verdict = judge(function_check(), {"call0": missing, "call1": missing}, expected)
     assert verdict.message == "not found: no function named `softmax`"
     broken = failed("NameError: name 'np' is not defined")

@@ -45,6 +45,10 @@ class Seen:
     def value(self, name: str) -> Any:
         return self.records[name]["value"]
 
+    def not_found(self, name: str) -> bool:
+        """Whether the probe found nothing to observe (rather than failing on it)."""
+        return bool(self.records.get(name, {}).get("not_found"))
+
     def error(self, name: str) -> str:
         record = self.records.get(name)
         if record is None:

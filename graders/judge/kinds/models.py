@@ -252,16 +252,11 @@ class FunctionCheck(CheckBase):
                 best = (right, name, notes)
         assert best is not None
         right, name, notes = best
-        failures = [
-            seen.error(f"call{i}") for i in range(len(self.calls)) if not seen.ok(f"call{i}")
-        ]
-        errors = set(failures)
-        if len(failures) == len(self.calls) and len(errors) == 1:
-            error = errors.pop()
-            return Verdict(
-                0,
-                f"not found: {error}" if error.startswith("no ") else f"every call failed: {error}",
-            )
+        names = [f"call{i}" for i in range(len(self.calls))]
+        errors = {seen.error(n) for n in names if not seen.ok(n)}
+        if not any(seen.ok(n) for n in names) and len(errors) == 1:
+            prefix = "not found" if seen.not_found(names[0]) else "every call failed"
+            return Verdict(0, f"{prefix}: {errors.pop()}")
         message = f"{right} of {len(self.calls)} calls agree with the reference"
         convention = name if self.conventions and right else None
         if convention:

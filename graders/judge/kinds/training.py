@@ -92,16 +92,17 @@ class OptimizerCheck(_UsesRecord):
                 for k in best_wrong
             )
             return Verdict(0.5, f"{name}: wrong hyper-parameters: {shown}")
-        verdict = self._step(best, name) if self.stepped else None
-        if verdict is None or verdict.fraction == 1:
+        if self.stepped:
+            verdict = self._step(best, name)
+        else:
             settings = ", ".join(f"{k}={v}" for k, v in self.hyper.items())
-            verdict = verdict or Verdict(1, f"{name} with {settings or 'its settings'}")
-            if self.steps is not None:
-                taken = sum(best["steps"].values())
-                if taken != self.steps:
-                    return Verdict(0.5, f"{name} took {taken} steps, expected {self.steps}")
-                return Verdict(1, f"{verdict.message}; {taken} steps")
-        return verdict
+            verdict = Verdict(1, f"{name} with {settings or 'its settings'}")
+        if verdict.fraction < 1 or self.steps is None:
+            return verdict
+        taken = sum(best["steps"].values())
+        if taken != self.steps:
+            return Verdict(0.5, f"{name} took {taken} steps, expected {self.steps}")
+        return Verdict(1, f"{verdict.message}; {taken} steps")
 
     def _step(self, optimizer: dict[str, Any], name: str) -> Verdict:
         samples = optimizer["step_samples"]

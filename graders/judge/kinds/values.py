@@ -21,17 +21,13 @@ def _mse(output: np.ndarray, target: np.ndarray) -> np.ndarray:
     return np.mean((output - target.reshape(output.shape)) ** 2)
 
 
-def _same(value: np.ndarray) -> np.ndarray:
-    return value
-
-
-RELATIONS = {"mse": _mse, "same": _same}
+RELATIONS = {"mse": _mse}
 
 
 class Relation(Strict):
     """An expectation computed from other values of the same submission."""
 
-    function: Literal["mse", "same"]
+    function: Literal["mse"]
     args: list[Locator] = Field(min_length=1)
 
 

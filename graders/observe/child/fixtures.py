@@ -35,10 +35,6 @@ def _relu(z: Any) -> Any:
     return z * (z > 0)
 
 
-def _sign(z: Any) -> Any:
-    return _backend(z).sign(z)
-
-
 def _cube(z: Any) -> Any:
     return z**3
 
@@ -47,7 +43,6 @@ FUNCTIONS: dict[str, Callable[[Any], Any]] = {
     "sigmoid": _sigmoid,
     "tanh": _tanh,
     "relu": _relu,
-    "sign": _sign,
     "cube": _cube,
 }
 
@@ -105,8 +100,6 @@ def build(spec: Any, seed: int) -> Any:
         return spec
     if "away_from_zero" in spec:
         tensor = tensor + torch.sign(tensor) * spec["away_from_zero"]
-    if spec.get("requires_grad"):
-        tensor.requires_grad_(True)
     return tensor.numpy() if spec.get("numpy") else tensor
 
 
