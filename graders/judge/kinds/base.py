@@ -27,9 +27,15 @@ class Locator(Strict):
 
     names: list[str] = Field(default_factory=list)
     patterns: list[str] = Field(default_factory=list)
-    kind: Literal["value", "module", "function"] = "value"
+    kind: Literal["value", "module", "function", "function_model"] = "value"
+    params: list[list[int | str]] | None = Field(
+        default=None, description="function_model: the parameter shapes (str: a named size)"
+    )
     accepts: list[int] | None = None
     class_names: list[str] = Field(default_factory=list)
+    build: list[Any] | None = Field(
+        default=None, description="modules: a fresh instance of the class named by `names`"
+    )
     traces: list[str] = Field(default_factory=list)
     prefer: list[str] = Field(default_factory=list)
     trained: bool = False
@@ -39,7 +45,14 @@ class Locator(Strict):
     augmented: bool = False
     regularized: bool = False
     earliest: bool = False
+    latest: bool = False
     search: bool = False
+
+    @model_validator(mode="after")
+    def _function_model_has_params(self) -> Locator:
+        if (self.kind == "function_model") != (self.params is not None):
+            raise ValueError("`params` goes with kind `function_model`, and it needs them")
+        return self
 
     def describe(self) -> str:
         hints = " or ".join(f"`{n}`" for n in self.names) or "any name"

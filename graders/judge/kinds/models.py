@@ -189,9 +189,21 @@ class GradientCheck(CheckBase):
         return Verdict(fraction, f"{mine['where']}: " + "; ".join(notes))
 
 
+class Apply(Strict):
+    """Run the model a call returned: `parameters` loaded by shape, then `input` through it."""
+
+    parameters: list[Any] = Field(min_length=1)
+    input: Any
+
+
 class Call(Strict):
+    """One call: grader-chosen arguments, and what to observe of its result (the result
+    itself; `moments`: shape, mean and spread of each tensor or weight; or a returned model
+    `Apply`-ed)."""
+
     args: list[Any] = Field(default_factory=list)
     kwargs: dict[str, Any] = Field(default_factory=dict)
+    observe: Literal["moments"] | Apply | None = None
 
 
 class FunctionCheck(CheckBase):
@@ -199,6 +211,10 @@ class FunctionCheck(CheckBase):
 
     `conventions` names other reference functions whose results are also
     accepted (a sum or a mean, say); the convention agreeing on most calls counts.
+
+    A call observing `moments` agrees when shapes match, each standard deviation is
+    within `spread` (relative) of the reference's and each mean within a tenth of it:
+    random initialisations are judged by their distribution.
     """
 
     kind: Literal["function"]
@@ -208,6 +224,7 @@ class FunctionCheck(CheckBase):
     calls: list[Call] = Field(min_length=1)
     rtol: float = Field(default=1e-4, ge=0)
     atol: float = Field(default=1e-6, ge=0)
+    spread: float = Field(default=0.15, gt=0, description="relative tolerance on moments' std")
 
     def _requests(self, locator: Locator, prefix: str = "") -> dict[str, Request]:
         return {
@@ -235,6 +252,9 @@ class FunctionCheck(CheckBase):
             results = []
             for i in range(len(self.calls)):
                 key = f"{name}:call{i}"
+                if self.calls[i].observe == "moments" and expected.ok(key):
+                    results.append(expected.value(key)["result"])
+                    continue
                 try:
                     results.append([p.tolist() for p in parts(expected.value(key)["result"])])
                 except (KeyError, NotNumeric):
@@ -273,6 +293,15 @@ class FunctionCheck(CheckBase):
             if not seen.ok(f"call{number}"):
                 notes.append(f"call {number + 1}: {seen.error(f'call{number}')}")
                 continue
+            if self.calls[number].observe == "moments":
+                problem = self._moments_differ(
+                    seen.value(f"call{number}")["result"], expected.value(key)["result"]
+                )
+                if problem is None:
+                    right += 1
+                else:
+                    notes.append(f"call {number + 1}: {problem}")
+                continue
             try:
                 found = parts(seen.value(f"call{number}")["result"])
                 want = parts(expected.value(key)["result"])
@@ -286,6 +315,24 @@ class FunctionCheck(CheckBase):
             else:
                 notes.append(f"call {number + 1}: result differs from the reference")
         return right, notes
+
+    def _moments_differ(
+        self, found: list[dict[str, Any]], want: list[dict[str, Any]]
+    ) -> str | None:
+        """Why the moments of a call's tensors differ from the reference's (None: they agree)."""
+        if len(found) != len(want):
+            return f"{len(found)} tensor(s), expected {len(want)}"
+        for number, (mine, theirs) in enumerate(zip(found, want), start=1):
+            shape = tuple(mine["shape"])
+            label = f"tensor {number} {shape}" if len(want) > 1 else f"the {shape} tensor"
+            if mine["shape"] != theirs["shape"]:
+                return f"{label}: expected shape {tuple(theirs['shape'])}"
+            std, wanted = mine["std"], theirs["std"]
+            if abs(std - wanted) > self.spread * wanted + self.atol:
+                return f"{label} has std {std:.4g}, expected {wanted:.4g}"
+            if abs(mine["mean"] - theirs["mean"]) > 0.1 * wanted + self.atol:
+                return f"{label} has mean {mine['mean']:.4g}, expected about 0"
+        return None
 
 
 def _show(arrays: list[np.ndarray]) -> str:

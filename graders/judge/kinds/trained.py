@@ -46,7 +46,8 @@ class AccuracyCheck(CheckBase):
     """Test accuracy of a trained model, with partial credit between two thresholds.
 
     `budget` gives the thresholds that apply when training ran under the fast
-    budget (`grade --self`); `per_class` requires every class to reach a minimum.
+    budget (`grade --self`); `per_class` requires every class to reach a minimum;
+    `epochs` is the most passes over the training data the model may have taken.
     """
 
     kind: Literal["accuracy"]
@@ -56,6 +57,7 @@ class AccuracyCheck(CheckBase):
     budget: Thresholds | None = None
     per_class: float | None = Field(default=None, ge=0, le=1)
     per_class_budget: float = Field(default=0.0, ge=0, le=1)
+    epochs: int | None = Field(default=None, ge=1)
 
     def requests(self) -> dict[str, Request]:
         params: dict[str, Any] = {"locator": self.target.model_dump(), "dataset": self.dataset}
@@ -75,6 +77,12 @@ class AccuracyCheck(CheckBase):
         truth = np.asarray(labels)[: len(predictions)]
         if predictions.size == 0:
             return Verdict(0, f"{observed['where']}: no predictions were made")
+        if self.epochs is not None and observed.get("epochs", 0) > self.epochs:
+            return Verdict(
+                0,
+                f"{observed['where']}: trained for {observed['epochs']} epochs, "
+                f"more than the {self.epochs} allowed",
+            )
         accuracy = float(np.mean(predictions == truth))
         thresholds = self.accuracy
         prefix = f"{observed['where']}: test accuracy {accuracy:.1%} on {len(truth)} images"

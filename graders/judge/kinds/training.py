@@ -43,7 +43,8 @@ class OptimizerCheck(_UsesRecord):
     """An optimizer of a given class with given hyper-parameters was constructed (and stepped).
 
     With `stepped`, its first recorded step must have moved a parameter the way
-    its update rule says (SGD: w - lr*g; Adam's first step: w - lr*g/(|g|+eps)).
+    its update rule says (SGD: w - lr*g, with Nesterov momentum w - lr*(1+momentum)*g;
+    Adam's first step: w - lr*g/(|g|+eps)).
     With `steps`, it must have taken exactly that many steps in all. With
     `target`, only the optimizers of that model count.
     """
@@ -54,6 +55,9 @@ class OptimizerCheck(_UsesRecord):
     stepped: bool = False
     steps: int | None = Field(default=None, ge=1)
     target: Locator | None = None
+    dataset: Literal["mnist", "fashion-mnist", "cifar10"] | None = Field(
+        default=None, description="the data its training needs: not graded where it is missing"
+    )
 
     def requests(self) -> dict[str, Request]:
         if self.target is None:
@@ -115,6 +119,9 @@ class OptimizerCheck(_UsesRecord):
         g = grad + float(hyper.get("weight_decay", 0) or 0) * before
         if optimizer["class"] == "Adam":
             predicted = before - lr * g / (np.abs(g) + float(hyper.get("eps", 1e-8)))
+        elif hyper.get("nesterov"):
+            # The first step's momentum buffer is the gradient itself.
+            predicted = before - lr * (1 + float(hyper.get("momentum", 0))) * g
         else:
             predicted = before - lr * g
         if np.allclose(after, predicted, rtol=1e-4, atol=1e-7):

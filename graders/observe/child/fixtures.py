@@ -4,10 +4,13 @@ A probe argument is JSON; these build the objects it describes inside the child:
   {"randn": shape, "seed": n}      a normal tensor from the grader's seed
   {"tensor": data}                 a tensor of given values
   {"numpy": true, ...}             either of the above as a numpy array
+  {"scale": s, ...}                either of them times s
   {"away_from_zero": d, ...}       values pushed at least d away from 0 (for kinks)
   {"function": name}               an activation the grader wrote (works on arrays and tensors)
   {"module": name, "seed": n}      a small model the grader built, weights from the seed
   {"value": x}                     the JSON value itself
+  {"tuple": [...]}                 a tuple of the items (a shape, say), each built
+  [...]                            a list of the items, each built
 """
 
 from __future__ import annotations
@@ -82,8 +85,12 @@ def build(spec: Any, seed: int) -> Any:
     """The object a JSON argument describes (see the module docstring)."""
     import torch
 
+    if isinstance(spec, list):
+        return [build(item, seed) for item in spec]
     if not isinstance(spec, dict):
         return spec
+    if "tuple" in spec:
+        return tuple(build(item, seed) for item in spec["tuple"])
     if "function" in spec:
         return FUNCTIONS[spec["function"]]
     if "module" in spec:
@@ -98,6 +105,8 @@ def build(spec: Any, seed: int) -> Any:
         tensor = torch.tensor(spec["tensor"], dtype=dtype)
     else:
         return spec
+    if "scale" in spec:
+        tensor = tensor * spec["scale"]
     if "away_from_zero" in spec:
         tensor = tensor + torch.sign(tensor) * spec["away_from_zero"]
     return tensor.numpy() if spec.get("numpy") else tensor

@@ -3,7 +3,9 @@
 A locator is a JSON dict:
   names      exact variable names to try first, in order; `x.grad` reads an attribute
   patterns   case-insensitive regular expressions for variable names
-  kind       "value" (default), "module" or "function"
+  kind       "value" (default), "module", "function", or "function_model": a function
+             `f(x, params)` (by `names`) with its parameters (by `params`, a list of
+             shapes whose string entries are sizes that must agree), as one model
   accepts    for modules: an input shape the module must run on
   traces     for modules: glob patterns of operations (see `ops`) that the module's
              forward pass must run, in this order
@@ -15,6 +17,10 @@ A locator is a JSON dict:
   augmented  for modules: ... while iterating a loader whose transform augments
   regularized for modules: ... with weight decay or a squared-norm penalty in the loss
   earliest   for modules: of the candidates, the one trained first
+  latest     for modules: of the candidates, the one trained last
+  class_names for modules: only instances of these classes
+  build      for modules: a fresh instance of the model class named by `names`,
+             built with these arguments (not recorded as one of the submission's)
   search     when no name matches, fall back to every object of the kind
 """
 
@@ -144,9 +150,8 @@ def _has_lr(optimizer: Any, lr: float) -> bool:
         return False
 
 
-def _first_step_cell(module: Any, recorder: Recorder) -> int:
-    cells = [int(c) for o in recorder.optimizers_of(module) for c in o["steps"]]
-    return min(cells, default=1 << 30)
+def _step_cells(module: Any, recorder: Recorder) -> list[int]:
+    return [int(c) for o in recorder.optimizers_of(module) for c in o["steps"]]
 
 
 def locate(
@@ -156,6 +161,8 @@ def locate(
     kind = locator.get("kind", "value")
     if kind == "module":
         return _modules(locator, namespace, recorder, seed)
+    if kind == "function_model":
+        return _function_model(locator, namespace)
     named = _named(namespace, locator)
     if kind == "function":
         found = [(f"`{n}`", v) for n, v in named if callable(v)]
@@ -183,6 +190,8 @@ def _modules(
             return False
         return any(True for _ in value.parameters())
 
+    if locator.get("build") is not None:
+        return _constructed(locator, namespace, recorder)
     candidates: list[tuple[str, Any]] = [(f"`{n}`", v) for n, v in _named(namespace, locator)]
     candidates += [
         (f"`{n}`", v) for n, v in namespace.items() if not n.startswith("_") and is_model(v)
@@ -198,7 +207,7 @@ def _modules(
         if id(module) in seen or not is_model(module):
             continue
         seen.add(id(module))
-        if class_names and type(module).__name__ not in class_names and not where.startswith("`"):
+        if class_names and type(module).__name__ not in class_names:
             continue
         if shape is not None and not runs_on(module, shape, seed):
             continue
@@ -217,5 +226,96 @@ def _modules(
             c for c, p in zip(accepted, preferred) if not p
         ]
     if locator.get("earliest"):
-        accepted.sort(key=lambda c: _first_step_cell(c[1], recorder))
+        accepted.sort(key=lambda c: min(_step_cells(c[1], recorder), default=1 << 30))
+    elif locator.get("latest"):
+        accepted.sort(key=lambda c: -max(_step_cells(c[1], recorder), default=-1))
     return accepted[: locator.get("max", 1)]
+
+
+def _constructed(
+    locator: dict[str, Any], namespace: dict[str, Any], recorder: Recorder
+) -> list[tuple[str, Any]]:
+    """A fresh instance of the first named model class, built with `build`."""
+    import torch
+
+    arguments = locator["build"]
+    for name, value in _named(namespace, locator):
+        if isinstance(value, type) and issubclass(value, torch.nn.Module):
+            recorder.quiet = True
+            try:
+                instance = value(*arguments)
+            finally:
+                recorder.quiet = False
+            shown = ", ".join(map(repr, arguments))
+            return [(f"`{name}({shown})`", instance)]
+    return []
+
+
+def _function_model(locator: dict[str, Any], namespace: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The located function and its parameters wrapped as one model (or nothing)."""
+    functions = [(n, v) for n, v in _named(namespace, locator) if callable(v)]
+    found = _parameters(locator["params"], namespace)
+    if not functions or found is None:
+        return []
+    name, function = functions[0]
+    where, params = found
+    return [(f"`{name}` with {where}", FunctionModel(function, params))]
+
+
+def _fits(shape: list[Any], tensor: Any, sizes: dict[str, int]) -> dict[str, int] | None:
+    """The size bindings under which `tensor` has `shape` (None if it cannot)."""
+    if not _is_tensor(tensor) or tensor.dim() != len(shape):
+        return None
+    bound = dict(sizes)
+    for wanted, size in zip(shape, tensor.shape):
+        if isinstance(wanted, str):
+            if bound.setdefault(wanted, size) != size:
+                return None
+        elif wanted != size:
+            return None
+    return bound
+
+
+def _parameters(shapes: list[list[Any]], namespace: dict[str, Any]) -> tuple[str, list] | None:
+    """Tensors with these shapes: a list or tuple variable holding them, else one variable
+    per shape (chosen so that the named sizes agree)."""
+    for name, value in namespace.items():
+        if isinstance(value, (list, tuple)) and len(value) == len(shapes):
+            sizes: dict[str, int] | None = {}
+            for shape, tensor in zip(shapes, value):
+                sizes = _fits(shape, tensor, sizes) if sizes is not None else None
+            if sizes is not None:
+                return f"`{name}`", list(value)
+    tensors = [(n, v) for n, v in namespace.items() if not n.startswith("_") and _is_tensor(v)]
+
+    def search(position: int, sizes: dict[str, int], chosen: list[str]) -> list[str] | None:
+        if position == len(shapes):
+            return chosen
+        for name, tensor in tensors:
+            bound = _fits(shapes[position], tensor, sizes) if name not in chosen else None
+            if bound is not None:
+                found = search(position + 1, bound, [*chosen, name])
+                if found is not None:
+                    return found
+        return None
+
+    names = search(0, {}, [])
+    if names is None:
+        return None
+    return ", ".join(f"`{n}`" for n in names), [namespace[n] for n in names]
+
+
+class FunctionModel:
+    """`function(x, params)` as a model that predictions can run (no recorded module)."""
+
+    def __init__(self, function: Any, params: list[Any]) -> None:
+        self.function, self.params = function, params
+
+    def __call__(self, x: Any) -> Any:
+        return self.function(x, self.params)
+
+    def eval(self) -> FunctionModel:
+        return self
+
+    def parameters(self) -> Any:
+        return iter(self.params)

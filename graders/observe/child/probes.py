@@ -44,6 +44,9 @@ def describe_locator(locator: dict[str, Any]) -> str:
         parts.append("named " + " or ".join(f"`{n}`" for n in locator["names"]))
     if locator.get("accepts"):
         parts.append(f"accepting input of shape {tuple(locator['accepts'])}")
+    if locator.get("params"):
+        shapes = ", ".join(str(tuple(shape)).replace("'", "") for shape in locator["params"])
+        parts.append(f"with parameters of shapes {shapes}")
     if locator.get("traces"):
         parts.append("whose forward pass runs " + ", ".join(locator["traces"]))
     return f"no {locator.get('kind', 'value')} " + (" ".join(parts) or "found")
@@ -152,7 +155,64 @@ def probe_call(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
         ] == [type(v) for v in kwargs.values()]:
             raise
         result = function(*other_args, **other_kwargs)
+    observe = params.get("observe")
+    if observe == "moments":
+        return {"where": where, "result": _moments(result)}
+    if observe:
+        return {"where": where, "result": to_json(_apply(result, observe, ctx))}
     return {"where": where, "result": to_json(result)}
+
+
+def _moments(result: Any) -> list[dict[str, Any]]:
+    """Shape, mean and standard deviation of a returned tensor, of each tensor of a returned
+    list, or of each weight (parameter of two or more dimensions) of a returned model."""
+    import torch
+
+    if isinstance(result, torch.nn.Module):
+        tensors = [p for p in result.parameters() if p.dim() > 1]
+    elif isinstance(result, (list, tuple)):
+        tensors = [torch.as_tensor(t) for t in result]
+    else:
+        tensors = [torch.as_tensor(result)]
+    return [
+        {
+            "shape": list(t.shape),
+            "mean": float(t.detach().double().mean()) if t.numel() else 0.0,
+            "std": float(t.detach().double().std()) if t.numel() > 1 else 0.0,
+            "requires_grad": bool(t.requires_grad),
+        }
+        for t in tensors
+    ]
+
+
+def _apply(model: Any, observe: dict[str, Any], ctx: Context) -> Any:
+    """Run a returned model on the grader's input with the grader's parameters, each loaded
+    into the parameter of its shape (a matrix also into its transpose's shape)."""
+    import torch
+
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(f"returned a {type(model).__name__}, not a torch.nn.Module")
+    values = [fixtures.build(spec, ctx.seed) for spec in observe["parameters"]]
+    unused = list(range(len(values)))
+    with torch.no_grad():
+        for name, param in model.named_parameters():
+            for index in unused:
+                value = values[index]
+                if value.shape != param.shape and value.dim() == 2:
+                    value = value.t()
+                if value.shape == param.shape:
+                    param.copy_(value)
+                    unused.remove(index)
+                    break
+            else:
+                raise ValueError(
+                    f"parameter `{name}` of shape {tuple(param.shape)} is not one of the "
+                    f"grader's {len(values)} parameters"
+                )
+        if unused:
+            missing = ", ".join(str(tuple(values[i].shape)) for i in unused)
+            raise ValueError(f"the model has no parameter of shape {missing}")
+        return model.eval()(fixtures.build(observe["input"], ctx.seed))
 
 
 def probe_autograd_function(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
@@ -389,9 +449,11 @@ def probe_predict(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
                 predictions += model(images).argmax(dim=1).tolist()
     finally:
         ctx.recorder.quiet = False
+    passes = [o.get("passes", set()) for o in ctx.recorder.optimizers_of(module)]
     return {
         "where": where,
         "predictions": predictions,
+        "epochs": len(set().union(*passes)),
         "transform": transform_names(transform),
         "checkpoint": loaded,
     }

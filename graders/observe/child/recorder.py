@@ -77,8 +77,10 @@ class Recorder:
     `data_root` is where redirected torchvision datasets are read from, and
     `catalogue` names each dataset's torchvision class and folder there;
     `budget` ({"images": N, "epochs": E, "test_images": T}) caps every pass of a
-    training loader at about N images and all its passes together at E times
-    that, and every pass of a test loader at about T images. While `quiet`, the
+    training loader at about N images and all its passes in one cell together at
+    E times that, and every evaluation pass (a test split, or iterated without
+    gradients) at about T images. The training-loader passes an optimizer stepped
+    in are its `passes` (its epochs). While `quiet`, the
     grader's own probes use torch without being recorded or capped.
     """
 
@@ -96,8 +98,9 @@ class Recorder:
     loaders: list[dict[str, Any]] = field(default_factory=list)
     snapshots: list[dict[str, Any]] = field(default_factory=list)
     pending_losses: list[float] = field(default_factory=list)
-    loader_allowance: dict[int, int] = field(default_factory=dict)
+    loader_allowance: dict[tuple[int, int], int] = field(default_factory=dict)
     current_loader: Any = None
+    training_passes: int = 0
 
     # -- installation -------------------------------------------------------
 
@@ -122,7 +125,7 @@ class Recorder:
 
         @functools.wraps(original)
         def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-            if len(recorder.modules) < MAX_OBJECTS:
+            if len(recorder.modules) < MAX_OBJECTS and not recorder.quiet:
                 recorder.modules.append((self, recorder.cell))
             original(self, *args, **kwargs)
 
@@ -172,6 +175,8 @@ class Recorder:
         losses = entry.setdefault("losses", [])
         losses.extend(self.pending_losses[: MAX_LOSS_VALUES - len(losses)])
         self.pending_losses.clear()
+        if self.training_passes:
+            entry.setdefault("passes", set()).add(self.training_passes)
         if self.current_loader is not None:
             entry.setdefault("dataset", self.current_loader.dataset)
             if augmentations_of(self.current_loader.dataset):
@@ -250,6 +255,8 @@ class Recorder:
         loader_cls.__init__ = __init__
 
     def _patch_loader_iteration(self, loader_cls: type) -> None:
+        import torch
+
         original = loader_cls.__iter__
         recorder = self
 
@@ -258,22 +265,26 @@ class Recorder:
             if recorder.quiet:
                 return original(self)
             recorder.current_loader = self
+            # An evaluation pass: over a test split, or without gradients (validation).
+            testing = getattr(self.dataset, "train", True) is False or not torch.is_grad_enabled()
+            if not testing:
+                recorder.training_passes += 1
             budget = recorder.budget
             if not budget:
                 return original(self)
-            testing = getattr(self.dataset, "train", True) is False
             images = budget["test_images"] if testing else budget["images"]
             per_pass = -(-images // (self.batch_size or 1))
             if testing:
                 return itertools.islice(original(self), per_pass)
-            allowance = recorder.loader_allowance.setdefault(id(self), per_pass * budget["epochs"])
+            key = (id(self), recorder.cell)
+            allowance = recorder.loader_allowance.setdefault(key, per_pass * budget["epochs"])
             if allowance <= 0:
                 return iter(())
-            return recorder._spend(id(self), itertools.islice(original(self), per_pass))
+            return recorder._spend(key, itertools.islice(original(self), per_pass))
 
         loader_cls.__iter__ = __iter__
 
-    def _spend(self, loader: int, batches: Any) -> Any:
+    def _spend(self, loader: tuple[int, int], batches: Any) -> Any:
         """Yield batches while the loader's budget lasts (a peek costs only what it took)."""
         for batch in batches:
             if self.loader_allowance[loader] <= 0:
