@@ -890,6 +890,7 @@ def test_optimizer_best_of_several_is_judged() -> None:
     [
         (torch.optim.SGD, {"lr": 0.01}),
         (torch.optim.SGD, {"lr": 0.1, "momentum": 0.9, "weight_decay": 0.01}),
+        (torch.optim.SGD, {"lr": 0.01, "momentum": 0.9, "nesterov": True}),
         (torch.optim.Adam, {"lr": 0.001}),
         (torch.optim.Adam, {"lr": 0.01, "weight_decay": 0.1}),
     ],

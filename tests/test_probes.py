@@ -136,3 +136,103 @@ def test_models_are_told_apart_by_learning_rate_and_loader() -> None:
     assert by_lr["value"]["optimizer_records"][0]["hyper"]["lr"] == 1e-3
     assert by_loader["value"]["where"] == "`batched`" and by_loader["value"]["steps"] == 4
     assert value["value"]["candidates"][0]["where"] == "`whole.weight.grad`"
+
+
+CS231N_STYLE = """
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+def two_layer_fc(x, params):
+    w1, w2 = params
+    return F.relu(x.flatten(1).mm(w1)).mm(w2)
+
+w1 = torch.randn(12, 7)
+w2 = torch.randn(7, 3)
+decoy = torch.randn(5, 3)  # fits (H, 3) only if H were 5
+
+class Net(nn.Module):
+    def __init__(self, n_in, n_out, kaiming=True):
+        super().__init__()
+        self.fc = nn.Linear(n_in, n_out)
+        if kaiming:
+            nn.init.kaiming_normal_(self.fc.weight)
+
+    def forward(self, x):
+        return self.fc(x.flatten(1))
+
+def random_weight(shape):
+    return torch.randn(shape) * (2 / shape[0]) ** 0.5
+"""
+
+
+def test_a_function_and_its_parameters_make_one_model() -> None:
+    (record,) = answers(
+        [CS231N_STYLE],
+        (
+            "module",
+            {
+                "locator": {"kind": "function_model", "names": ["two_layer_fc"],
+                            "params": [[12, "H"], ["H", 3]]},
+                "input": {"randn": [2, 3, 2, 2]},
+            },
+        ),
+    )  # fmt: skip
+    assert record["ok"], record
+    assert record["value"]["where"] == "`two_layer_fc` with `w1`, `w2`"
+    assert record["value"]["output"]["shape"] == [2, 3]
+
+
+def test_a_model_class_is_built_fresh_with_the_grader_arguments() -> None:
+    identity = [[1.0, 0, 0, 0, 0, 0], [0, 1.0, 0, 0, 0, 0]]
+    built, moments, applied = answers(
+        [CS231N_STYLE, "model = Net(12, 3)"],
+        ("module", {"locator": {"kind": "module", "names": ["Net"], "build": [20, 4]}}),
+        ("call", {"locator": {"kind": "function", "names": ["Net"]}, "args": [4000, 10],
+                  "observe": "moments"}),
+        ("call", {"locator": {"kind": "function", "names": ["Net"]}, "args": [6, 2],
+                  "observe": {"parameters": [{"tensor": identity}, {"tensor": [0.5, -0.5]}],
+                              "input": {"tensor": [[[1.0, 2, 3], [4, 5, 6]]]}}}),
+    )  # fmt: skip
+    assert built["value"]["where"] == "`Net(20, 4)`" and built["value"]["param_count"] == 84
+    (weight,) = moments["value"]["result"]
+    assert weight["shape"] == [10, 4000] and abs(weight["std"] - (2 / 4000) ** 0.5) < 1e-3
+    output = applied["value"]["result"]
+    assert output["shape"] == [1, 2] and output["data"] == [1.5, 1.5]
+
+
+def test_a_returned_model_needs_every_grader_parameter() -> None:
+    (record,) = answers(
+        [CS231N_STYLE],
+        ("call", {"locator": {"kind": "function", "names": ["Net"]}, "args": [6, 2],
+                  "observe": {"parameters": [{"randn": [2, 6]}], "input": {"randn": [1, 6]}}}),
+    )  # fmt: skip
+    assert not record["ok"] and "`fc.bias` of shape (2,)" in record["error"]
+
+
+TRAINED_IN_CELLS = """
+import torch, torch.nn as nn
+from torch.utils.data import DataLoader, TensorDataset
+data = DataLoader(TensorDataset(torch.randn(64, 4), torch.randint(0, 2, (64,))), batch_size=8)
+first, second = nn.Linear(4, 2), nn.Linear(4, 2)
+def train(model, epochs):
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    for _ in range(epochs):
+        for x, y in data:
+            optimizer.zero_grad()
+            nn.functional.cross_entropy(model(x), y).backward()
+            optimizer.step()
+        with torch.no_grad():
+            seen = sum(len(x) for x, _ in data)  # a validation pass: not an epoch
+"""
+
+
+def test_epochs_and_the_latest_trained_model() -> None:
+    latest, earliest = answers(
+        [TRAINED_IN_CELLS, "train(second, 3)", "train(first, 2)"],
+        ("training", {"locator": {"kind": "module", "accepts": [1, 4], "latest": True}}),
+        ("training", {"locator": {"kind": "module", "accepts": [1, 4], "earliest": True}}),
+    )
+    assert latest["value"]["where"] == "`first`" and latest["value"]["steps"] == 16
+    assert earliest["value"]["where"] == "`second`" and earliest["value"]["steps"] == 24
+    assert (latest["value"]["epochs"], earliest["value"]["epochs"]) == (2, 3)

@@ -319,3 +319,6 @@ class FunctionModel:
 
     def parameters(self) -> Any:
         return iter(self.params)
+
+    def named_parameters(self) -> Any:
+        return ((f"params[{i}]", p) for i, p in enumerate(self.params))

@@ -364,6 +364,7 @@ def probe_training(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
     losses = [v for o in optimizers for v in o.get("losses", [])]
     return {
         "where": where,
+        "epochs": _epochs(optimizers),
         "optimizers": [o["class"] for o in optimizers],
         "optimizer_records": [_optimizer_record(o, type(module).__name__) for o in optimizers],
         "steps": sum(n for o in optimizers for n in o["steps"].values()),
@@ -424,6 +425,11 @@ def _load_checkpoint(model: Any, pattern: str) -> str | None:
     return None
 
 
+def _epochs(optimizers: list[dict[str, Any]]) -> int:
+    """The passes over training loaders in which any of these optimizers stepped."""
+    return len(set().union(*(o.get("passes", set()) for o in optimizers)))
+
+
 def probe_predict(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
     """Class predictions of a located model on the test split, with the submission's own
     test transform. The labels stay with the grader: only predictions leave."""
@@ -449,11 +455,10 @@ def probe_predict(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
                 predictions += model(images).argmax(dim=1).tolist()
     finally:
         ctx.recorder.quiet = False
-    passes = [o.get("passes", set()) for o in ctx.recorder.optimizers_of(module)]
     return {
         "where": where,
         "predictions": predictions,
-        "epochs": len(set().union(*passes)),
+        "epochs": _epochs(ctx.recorder.optimizers_of(module)),
         "transform": transform_names(transform),
         "checkpoint": loaded,
     }
