@@ -86,7 +86,7 @@ def test_grader_packages_cannot_be_imported(result) -> None:
 
 
 def test_network_is_off(result) -> None:
-    assert "unreachable" in result.cells[5].error.lower() or "disabled" in result.cells[5].error
+    assert "network access is disabled while grading" in result.cells[5].error
 
 
 def test_memory_is_capped(result) -> None:
@@ -134,17 +134,15 @@ def test_the_total_time_limit_bounds_a_run() -> None:
     assert "total time limit" in result.stopped
 
 
-def test_hard_exit_and_process_tree_are_handled(tmp_path) -> None:
-    marker = tmp_path / "pid"
+def test_hard_exit_and_process_tree_are_handled() -> None:
     cells = [
-        f"import subprocess\np = subprocess.Popen(['sleep', '300'])\n"
-        f"open({str(marker)!r}, 'w').write(str(p.pid))",
+        "import subprocess\np = subprocess.Popen(['sleep', '300'])\nprint('pid', p.pid, flush=True)",
         "import os\nos._exit(0)",
         "never = 1",
     ]
     result = sandbox(cells)
     assert "ended early" in result.stopped
-    pid = int(marker.read_text())
+    pid = int(result.stdout.split()[1])
     time.sleep(0.2)
     with open(f"/proc/{pid}/stat") if os.path.exists(f"/proc/{pid}") else open(os.devnull) as f:
         state = f.read()

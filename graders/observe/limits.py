@@ -8,6 +8,8 @@ import resource
 from dataclasses import dataclass
 
 CLONE_NEWNET = 0x40000000
+CLONE_NEWNS = 0x00020000
+MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 0x2, 0x4, 0x4000, 0x40000
 
 
 @dataclass(frozen=True)
@@ -26,11 +28,15 @@ class Limits:
     memory_mb: int = 6144
     file_size_mb: int = 512
     output_bytes: int = 1 << 20
+    max_processes: int = 256
 
 
-def apply_in_child(memory_mb: int, file_size_mb: int) -> dict[str, bool]:
-    """Cap memory and file size and cut the network; say which of these held."""
-    applied = {}
+def apply_in_child(
+    memory_mb: int, file_size_mb: int, cgroup_procs: str | None = None
+) -> dict[str, bool]:
+    """Join the submission's control group, cap memory and file size, cut the network and
+    get a private /dev/shm; say which of these held."""
+    applied = {"processes": _join(cgroup_procs)}
     memory = memory_mb << 20
     try:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
@@ -45,7 +51,20 @@ def apply_in_child(memory_mb: int, file_size_mb: int) -> dict[str, bool]:
     except (ValueError, OSError):
         applied["file_size"] = False
     applied["network"] = _leave_network()
+    applied["private_shm"] = _private_shared_memory(memory_mb)
     return applied
+
+
+def _join(cgroup_procs: str | None) -> bool:
+    """Move this process into the control group the grader made for it."""
+    if not cgroup_procs:
+        return False
+    try:
+        with open(cgroup_procs, "w") as procs:
+            procs.write(str(os.getpid()))
+        return True
+    except OSError:
+        return False
 
 
 def _leave_network() -> bool:
@@ -57,8 +76,24 @@ def _leave_network() -> bool:
         return False
 
 
+def _private_shared_memory(size_mb: int) -> bool:
+    """Give this process its own empty /dev/shm (DataLoader workers write there), which
+    vanishes with it: a new mount namespace with a tmpfs on /dev/shm (needs privileges)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.unshare(CLONE_NEWNS) != 0:
+            return False
+        if libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) != 0:
+            return False
+        options = f"size={size_mb}m,mode=1777".encode()
+        return libc.mount(b"tmpfs", b"/dev/shm", b"tmpfs", MS_NOSUID | MS_NODEV, options) == 0
+    except (OSError, AttributeError):
+        return False
+
+
 def block_sockets() -> None:
-    """Fallback where no network namespace can be made: refuse socket connections."""
+    """Refuse socket connections in Python with a clear message (where no network
+    namespace or Landlock rule can be made, this is the only barrier)."""
     import socket
 
     def refuse(*args: object, **kwargs: object) -> None:

@@ -40,6 +40,7 @@ class Plan:
     data_root: str | None = None
     datasets: dict[str, dict[str, str]] = field(default_factory=dict)  # name -> class, folder
     budget: dict[str, int] | None = None
+    cgroup_procs: str | None = None  # the child moves itself into this control group
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

@@ -8,6 +8,7 @@ and kills the whole process tree when one runs out.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import select
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import cgroup
 from .limits import Limits
 from .protocol import CELL_END, CELL_START, DONE, HELLO, PROBE, Plan
 
@@ -150,6 +152,17 @@ def run(plan: Plan, limits: Limits, files_from: Path | None = None) -> RunResult
 
 
 def _run_in(plan: Plan, limits: Limits, scratch: str) -> RunResult:
+    group = cgroup.create(limits.max_processes)
+    if group is not None:
+        plan = dataclasses.replace(plan, cgroup_procs=str(group.procs))
+    try:
+        return _run_child(plan, limits, scratch, group)
+    finally:
+        if group is not None:
+            group.remove()
+
+
+def _run_child(plan: Plan, limits: Limits, scratch: str, group: cgroup.Cgroup | None) -> RunResult:
     read_fd, write_fd = os.pipe()
     started = time.monotonic()
     process = subprocess.Popen(
@@ -173,6 +186,8 @@ def _run_in(plan: Plan, limits: Limits, scratch: str) -> RunResult:
     finally:
         os.close(read_fd)
         kill_tree(process)
+        if group is not None:
+            group.kill_all()
     return RunResult(
         cells=session.cell_outcomes(),
         probes=session.probes,

@@ -16,6 +16,7 @@ import sys
 import time
 from typing import Any
 
+from .. import landlock
 from ..limits import apply_in_child, block_sockets
 from ..protocol import CELL_END, CELL_START, DONE, HELLO, PROBE, Plan
 
@@ -66,9 +67,10 @@ def main() -> None:
     os.dup2(devnull, 0)
     os.close(devnull)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-    applied = apply_in_child(plan.memory_mb, plan.file_size_mb)
-    if not applied["network"]:
-        block_sockets()
+    applied = apply_in_child(plan.memory_mb, plan.file_size_mb, plan.cgroup_procs)
+    writable = [os.getcwd(), "/dev/shm", os.devnull]
+    applied.update(landlock.confine(landlock.readable_paths(plan.data_root), writable))
+    block_sockets()  # the operating system refuses too: this gives the clear message
     channel.send(HELLO, limits=applied, pid=os.getpid())
 
     from .cells import CellTimeout, IPythonStub, display, raise_timeout, run_cell

@@ -302,8 +302,9 @@ class Recorder:
         for name in dir(tv_datasets):
             cls = getattr(tv_datasets, name)
             if inspect.isclass(cls) and issubclass(cls, VisionDataset) and cls is not VisionDataset:
-                if "__init__" in cls.__dict__:
-                    cls.__init__ = self._dataset_init(cls, cls.__dict__["__init__"])
+                # FashionMNIST inherits MNIST's __init__: a catalogue class gets its own wrapper.
+                if "__init__" in cls.__dict__ or self.folder_of(name) is not None:
+                    cls.__init__ = self._dataset_init(cls, cls.__init__)
 
     def _dataset_init(self, cls: type, original: Any) -> Any:
         import inspect
