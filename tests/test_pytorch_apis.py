@@ -3,7 +3,10 @@ implementations (torch's own layers) and hand derivations on the rubric's grader
 
 from __future__ import annotations
 
+import json
 import math
+import re
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -13,9 +16,12 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from graders.assignments import get_assignment
-from graders.cli import answers
+from graders.cli import answers, main
 from graders.engine import Grader
 from graders.observe.child.fixtures import build
+
+from .conftest import EXAMPLES
+from .test_examples import readme_totals
 
 pytestmark = pytest.mark.slow
 
@@ -157,3 +163,24 @@ def test_two_layer_module_forward(assignment, reference) -> None:
     scores = F.linear(F.relu(F.linear(x, w1, b1)), w2, b2).numpy()
     (found,) = reference["q4"]["two-layer-forward"][0]
     assert np.allclose(found, scores, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.data
+def test_reference_earns_full_marks_on_the_real_data(real_data_root, capsys) -> None:
+    assert main(["verify", "pytorch-apis", "--data-dir", str(real_data_root.path)]) == 0
+    out = capsys.readouterr().out
+    assert "pytorch-apis: 100 / 100 full marks" in out
+    challenge = re.search(r"`best_model`: test accuracy ([\d.]+)% on 10000 images", out)
+    assert challenge and float(challenge.group(1)) >= 70
+
+
+@pytest.mark.data
+def test_examples_score_as_the_readme_says_on_the_real_data(real_data_root, tmp_path) -> None:
+    folder = EXAMPLES.parent / "pytorch-apis"
+    assert set(readme_totals("pytorch-apis")) == {p.stem for p in folder.iterdir()}
+    data = ["--data-dir", str(real_data_root.path)]
+    status = main([str(folder), "--out", str(tmp_path), "-j", "2", "--budget", "fast", *data])
+    assert status == 0
+    results = json.loads((Path(tmp_path) / "results.json").read_text())
+    totals = {s["student"]: s["score"] for s in results["submissions"]}
+    assert totals == pytest.approx(readme_totals("pytorch-apis"))
