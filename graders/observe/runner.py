@@ -221,6 +221,7 @@ class _Session:
         self.killed: str | None = None
         self.running_cell: int | None = None
         self.last_record = started
+        self.hello = False
 
     def deadline(self) -> tuple[float, str]:
         total = self.started + self.limits.total_timeout
@@ -261,12 +262,19 @@ class _Session:
             *lines, buffer = buffer.split(b"\n")
             for line in lines:
                 self._record(line)
+                if self.killed:
+                    return
 
     def _record(self, line: bytes) -> None:
+        """Take one record; one out of the protocol's order (forged by the submission, which
+        shares the child's process) stops the run and voids its observations."""
         try:
             record = json.loads(line)
             event = record.pop("event")
+            self._check_order(event, record)
         except (ValueError, KeyError, AttributeError, TypeError):
+            self.killed = "the submission wrote to the grader's private channel"
+            self.probes.clear()
             return
         self.last_record = time.monotonic()
         if event == HELLO:
@@ -288,6 +296,24 @@ class _Session:
             self.probes[str(record.pop("id"))] = record
         elif event == DONE:
             self.done = True
+
+    def _check_order(self, event: str, record: dict[str, Any]) -> None:
+        """Raise ValueError unless `event` is the one the protocol expects next: a hello,
+        then each cell started and ended in turn, then each probe once in plan order."""
+        cells = len(self.plan.cells)
+        expected = {
+            HELLO: not self.hello,
+            CELL_START: self.hello and self.running_cell is None
+            and record.get("index") == len(self.cells) < cells,
+            CELL_END: self.running_cell is not None and record.get("index") == self.running_cell,
+            PROBE: len(self.cells) == cells and self.running_cell is None
+            and len(self.probes) < len(self.plan.probes)
+            and record.get("id") == self.plan.probes[len(self.probes)].id,
+            DONE: len(self.cells) == cells and len(self.probes) == len(self.plan.probes),
+        }  # fmt: skip
+        if not expected.get(event, False):
+            raise ValueError(f"unexpected {event} record")
+        self.hello = True
 
     def cell_outcomes(self) -> list[CellOutcome]:
         outcomes = []

@@ -25,9 +25,11 @@ def _lcs(ops: list[str], pattern: list[str]) -> int:
     return table[-1][-1]
 
 
-def _run_model(target: Locator, shape: list[int]) -> Request:
-    """Locate a model and run it on a random batch of `shape`."""
-    return "module", {"locator": target.model_dump(), "input": {"randn": shape}}
+def _run_model(target: Locator, input: list[int] | dict[str, Any]) -> Request:
+    """Locate a model and run it on a random batch of shape `input`, or on the batch a
+    fixture spec such as `{"tensor": [[0, 1]]}` describes."""
+    spec = input if isinstance(input, dict) else {"randn": input}
+    return "module", {"locator": target.model_dump(), "input": spec}
 
 
 class ArchitectureCheck(CheckBase):
@@ -380,22 +382,43 @@ class AutogradFunctionCheck(CheckBase):
 
 
 class ModelOutputCheck(CheckBase):
-    """What a model returns for a grader batch: its shape and what its rows are."""
+    """What a model returns for a grader batch: its shape, what its rows are, the classes
+    it predicts, or how close every output is to a value.
+
+    `input` is a shape (a random batch) or a fixture spec (`{tensor: [[0, 0], [0, 1]]}`).
+    `classes` are the predictions every row must give: output > `threshold` for a
+    single output column, the argmax otherwise. `near` requires every output within
+    `atol` of it.
+    """
 
     kind: Literal["model_output"]
     target: Locator
-    input: list[int] = Field(min_length=1)
+    input: list[int] | dict[str, Any]
     shape: list[int] | None = None
     rows: Literal["log_probabilities", "probabilities"] | None = None
+    classes: list[int] | None = None
+    threshold: float = 0.5
+    near: float | None = None
+    atol: float = Field(default=1e-3, ge=0)
 
     @model_validator(mode="after")
     def _something_to_check(self) -> ModelOutputCheck:
-        if self.shape is None and self.rows is None:
-            raise ValueError("give `shape` or `rows`")
+        if self.shape is None and self.rows is None and self.classes is None and self.near is None:
+            raise ValueError("give `shape`, `rows`, `classes` or `near`")
+        if isinstance(self.input, list) and not self.input:
+            raise ValueError("`input` needs a shape or a fixture spec")
         return self
 
     def requests(self) -> dict[str, Request]:
         return {"target": _run_model(self.target, self.input)}
+
+    def answers(self, expected: Seen) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.classes is not None:
+            out["classes"] = self.classes
+        if self.near is not None:
+            out["near"] = self.near
+        return out
 
     def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
         if not seen.ok("target"):
@@ -411,11 +434,38 @@ class ModelOutputCheck(CheckBase):
             held.append(same)
             wanted = "" if same else f", expected {tuple(self.shape)}"
             notes.append(f"output shape {tuple(output.shape)}{wanted}")
+        rows = output.reshape(output.shape[0], -1) if output.ndim else output.reshape(1, 1)
         if self.rows is not None:
-            rows = output.reshape(output.shape[0], -1) if output.ndim else output.reshape(1, 1)
             values = np.exp(rows) if self.rows == "log_probabilities" else rows
             holds = bool(np.all(values >= -1e-6) and np.allclose(values.sum(axis=1), 1, atol=1e-4))
             held.append(holds)
             kind = self.rows.replace("_", "-")
             notes.append(f"rows are {kind}" if holds else f"rows are not {kind}")
+        if self.classes is not None:
+            same, note = self._classes(rows)
+            held.append(same)
+            notes.append(note)
+        if self.near is not None:
+            holds = bool(np.all(np.abs(rows - self.near) <= self.atol))
+            held.append(holds)
+            shown = show(rows.reshape(-1))
+            notes.append(
+                f"outputs {shown} are within {self.atol:g} of {self.near:g}"
+                if holds
+                else f"outputs {shown} are not all within {self.atol:g} of {self.near:g}"
+            )
         return Verdict(sum(held) / len(held), f"{model['where']}: " + "; ".join(notes))
+
+    def _classes(self, rows: np.ndarray) -> tuple[bool, str]:
+        """Whether the predicted classes are `classes`, and a note saying which they are."""
+        assert self.classes is not None
+        if rows.shape[1] == 1:
+            predicted = (rows[:, 0] > self.threshold).astype(int).tolist()
+        else:
+            predicted = rows.argmax(axis=1).tolist()
+        same = predicted == list(self.classes)
+        if same:
+            return True, f"predicts {predicted}"
+        if self.visibility == "public":
+            return False, f"predicts {predicted}, expected {list(self.classes)}"
+        return False, f"predicts {predicted}, which are not the expected classes"
