@@ -139,7 +139,7 @@ def real_optimizer(cls: type, **settings: Any) -> dict:
     before, grad = weight.detach().tolist(), weight.grad.tolist()
     opt.step()
     sample = {"cell": 5, "before": before, "grad": grad, "after": weight.detach().tolist()}
-    keys = ("lr", "momentum", "betas", "eps", "weight_decay")
+    keys = ("lr", "momentum", "betas", "eps", "weight_decay", "nesterov")
     hyper = {k: list(v) if isinstance(v, tuple) else v for k, v in opt.param_groups[0].items()}
     return optimizer(cls.__name__, [sample], **{k: hyper[k] for k in keys if k in hyper})
 

@@ -37,13 +37,13 @@ def graded(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.mark.parametrize("assignment", ["cnn-basics", "autograd", "midterm-2022"])
+@pytest.mark.parametrize("assignment", ["cnn-basics", "autograd", "midterm-2022", "ann-cnn-lab"])
 def test_readme_lists_every_example(assignment: str) -> None:
     folder = EXAMPLES.parent / assignment
     assert set(readme_totals(assignment)) == {p.stem for p in folder.iterdir()}
 
 
-@pytest.mark.parametrize("assignment", ["autograd", "midterm-2022"])
+@pytest.mark.parametrize("assignment", ["autograd", "midterm-2022", "ann-cnn-lab"])
 def test_other_examples_score_as_the_readme_says(assignment: str, tmp_path: Path) -> None:
     folder = EXAMPLES.parent / assignment
     status = main([str(folder), "--out", str(tmp_path), "-j", "2", "--budget", "fast"])

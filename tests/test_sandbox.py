@@ -136,7 +136,8 @@ def test_the_total_time_limit_bounds_a_run() -> None:
 
 def test_hard_exit_and_process_tree_are_handled() -> None:
     cells = [
-        "import subprocess\np = subprocess.Popen(['sleep', '300'])\nprint('pid', p.pid, flush=True)",
+        "import subprocess\np = subprocess.Popen(['sleep', '300'])\n"
+        "print('pid', p.pid, flush=True)",
         "import os\nos._exit(0)",
         "never = 1",
     ]

@@ -110,6 +110,8 @@ def read_submission(path: Path) -> Submission:
         return submission
     reader = _read_notebook if source.suffix == ".ipynb" else _read_module
     reader(source, submission)
+    if submission.error is None and not any(cell.strip() for cell in submission.cells):
+        submission.error = f"{source}: holds no code; submit the notebook or module with your work"
     return submission
 
 

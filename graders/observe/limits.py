@@ -6,6 +6,7 @@ import ctypes
 import os
 import resource
 from dataclasses import dataclass
+from typing import Any
 
 CLONE_NEWNET = 0x40000000
 CLONE_NEWNS = 0x00020000
@@ -96,11 +97,15 @@ def block_sockets() -> None:
     namespace or Landlock rule can be made, this is the only barrier)."""
     import socket
 
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise OSError("network access is disabled while grading")
+    def guarded(original: Any) -> Any:
+        def call(self: socket.socket, *args: Any, **kwargs: Any) -> Any:
+            # Local (AF_UNIX) sockets stay: DataLoader workers hand batches over them.
+            if self.family in (socket.AF_INET, socket.AF_INET6):
+                raise OSError("network access is disabled while grading")
+            return original(self, *args, **kwargs)
 
-    socket.socket.connect = refuse  # type: ignore[method-assign]
-    socket.socket.connect_ex = refuse  # type: ignore[method-assign]
-    socket.socket.sendto = refuse  # type: ignore[method-assign]
-    socket.create_connection = refuse  # type: ignore[assignment]
+        return call
+
+    for name in ("connect", "connect_ex", "sendto", "bind"):
+        setattr(socket.socket, name, guarded(getattr(socket.socket, name)))
     os.environ["no_proxy"] = "*"

