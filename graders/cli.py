@@ -30,15 +30,24 @@ from .load import discover, read_submission
 from .report.files import write_atomic, write_reports
 from .report.table import print_checks, results_table
 from .rubric import RubricError, load_rubric
+from .score import SubmissionResult
 
 COMMANDS = ("verify", "answers", "list", "lint", "bundle", "data")
 SANDBOX_NOTE = """\
-sandbox: each submission runs in its own child process and session, cell by cell,
-with a time limit per cell and per submission (the process tree is killed when
-one runs out), an address-space cap, a file-size cap, a scratch working folder,
-HOME and TMPDIR inside it, and no network: a new network namespace where the
-grader may create one (root or CAP_SYS_ADMIN), else socket connections refused
-inside Python. The grader's own packages cannot be imported from a submission.
+sandbox: each submission runs in its own child process, cell by cell, with a
+time limit per cell and per submission, an address-space cap and a file-size
+cap, in a scratch folder that is also its HOME and TMPDIR. Everywhere: the
+grader's packages cannot be imported, observations travel on a private pipe
+whose records must follow the protocol (a forged one voids the run), expected
+values and test labels never enter the child. With Linux Landlock (5.13+, no
+privileges): only the scratch folder is writable, only Python, its packages,
+system folders and the public data are readable (not the rubric, the
+reference, other submissions or the labels); from Landlock ABI 4 no TCP, from
+ABI 6 no signals to the grader. As root (or CAP_SYS_ADMIN): an empty network
+namespace, a private /dev/shm, and a cgroup that caps processes and kills every
+one of them at the end. Without these, connections are refused inside Python
+only and the process tree is killed by session. results.json records which
+barriers held for each submission, and `grade` names any that did not.
 """
 
 console = Console(highlight=False)
@@ -232,6 +241,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
         question_ids = [q.id for q in grader.rubric.questions]
         console.print(results_table(assignment.id, question_ids, results))
         console.print(f"{len(results)} graded in {time.monotonic() - started:.1f} s")
+        _note_missing_isolation(results)
         if args.out:
             out = args.out / assignment.id if len(groups) > 1 else args.out
             write_reports(out, assignment.id, question_ids, results)
@@ -239,6 +249,16 @@ def _cmd_grade(args: argparse.Namespace) -> int:
         if any(r.error for r in results):
             status = 1
     return status
+
+
+def _note_missing_isolation(results: list[SubmissionResult]) -> None:
+    """Name the sandbox barriers this machine could not put up (see `grade --help`)."""
+    missing = sorted({k for r in results for k, held in r.isolation.items() if not held})
+    if missing:
+        errors.print(
+            f"note: not enforced on this machine: {', '.join(missing)} "
+            f"(see `grade --help` for what each needs)"
+        )
 
 
 def _cmd_self(args: argparse.Namespace) -> int:

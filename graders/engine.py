@@ -246,6 +246,7 @@ class Grader:
                 for c in result.cells
             ],
             public_only=self.options.public_only,
+            isolation=result.isolation,
         )
 
     def _test_labels(self) -> dict[str, Any]:

@@ -49,6 +49,7 @@ class SubmissionResult:
     cells: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
     public_only: bool = False
+    isolation: dict[str, bool] = field(default_factory=dict)  # which sandbox barriers held
 
     @property
     def full_marks(self) -> bool:
