@@ -17,11 +17,11 @@ from graders.cli import answers, main
 from graders.engine import Grader
 from graders.judge.kinds import Check
 from graders.judge.verdict import RunView, Seen
-from graders.observe.child.fixtures import build
 from graders.observe.child.serialize import to_json
 from graders.observe.protocol import ProbeRequest
 
 from .conftest import sandbox
+from .rubric_inputs import calls
 
 CHECKS: TypeAdapter[Any] = TypeAdapter(Check)
 XOR_POINTS = [[0, 0], [0, 1], [1, 0], [1, 1]]
@@ -35,13 +35,6 @@ def assignment():
 @pytest.fixture(scope="module")
 def reference(assignment) -> dict[str, Any]:
     return answers(assignment)["questions"]
-
-
-def calls(assignment, question: str, check: str) -> list[list[Any]]:
-    """The grader's arguments of a function check, built as the child builds them."""
-    found = next(q for q in assignment.rubric.questions if q.id == question)
-    spec = next(c for c in found.checks if c.id == check)
-    return [[build(a, assignment.rubric.seed) for a in call.args] for call in spec.calls]
 
 
 def results(per_call: list[list[Any]]) -> list[float]:

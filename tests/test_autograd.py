@@ -12,7 +12,8 @@ import torch
 from graders.assignments import get_assignment
 from graders.cli import answers
 from graders.engine import Grader
-from graders.observe.child.fixtures import build
+
+from .rubric_inputs import calls
 
 pytestmark = pytest.mark.slow
 
@@ -25,13 +26,6 @@ def assignment():
 @pytest.fixture(scope="module")
 def reference(assignment) -> dict[str, Any]:
     return answers(assignment)["questions"]
-
-
-def calls(assignment, question: str, check: str) -> list[list[Any]]:
-    """The grader's arguments of a function check, built as the child builds them."""
-    found = next(q for q in assignment.rubric.questions if q.id == question)
-    spec = next(c for c in found.checks if c.id == check)
-    return [[build(a, assignment.rubric.seed) for a in call.args] for call in spec.calls]
 
 
 def as_float(value: Any) -> np.ndarray:

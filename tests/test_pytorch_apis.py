@@ -21,6 +21,7 @@ from graders.engine import Grader
 from graders.observe.child.fixtures import build
 
 from .conftest import EXAMPLES
+from .rubric_inputs import calls, check_of
 from .test_examples import readme_totals
 
 pytestmark = pytest.mark.slow
@@ -34,17 +35,6 @@ def assignment():
 @pytest.fixture(scope="module")
 def reference(assignment) -> dict[str, Any]:
     return answers(assignment)["questions"]
-
-
-def check_of(assignment, question: str, check: str) -> Any:
-    found = next(q for q in assignment.rubric.questions if q.id == question)
-    return next(c for c in found.checks if c.id == check)
-
-
-def calls(assignment, question: str, check: str) -> list[list[Any]]:
-    """The grader's arguments of a function check, built as the child builds them."""
-    seed = assignment.rubric.seed
-    return [build(call.args, seed) for call in check_of(assignment, question, check).calls]
 
 
 def test_reference_earns_full_marks_but_for_the_training_data(assignment) -> None:
