@@ -47,7 +47,9 @@ class _Ruleset(ctypes.Structure):
 
 
 def abi_version() -> int:
-    """The Landlock ABI the kernel offers (0: none)."""
+    """The Landlock ABI the kernel offers (0: none, or not Linux)."""
+    if not sys.platform.startswith("linux"):
+        return 0
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         version = libc.syscall(_CREATE_RULESET, None, ctypes.c_size_t(0), ctypes.c_uint32(_VERSION))
