@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from graders.assignments import Assignment, detect
-from graders.cli import main
+from graders.cli import _note_missing_isolation, main
 from graders.load import Submission
 from graders.rubric import RubricError, load_rubric
+from graders.score import SubmissionResult
 
 from .conftest import EXAMPLES, ROOT
 
@@ -101,3 +102,14 @@ def test_an_unreadable_submission_joins_its_folders_assignment(tmp_path: Path, c
     alone.write_bytes(b"{")
     assert main([str(alone)]) == 2
     assert "cannot tell which assignment" in capsys.readouterr().err
+
+
+def test_grade_names_the_sandbox_barriers_that_did_not_hold(capsys) -> None:
+    def result(**isolation: bool) -> SubmissionResult:
+        return SubmissionResult("s", "s.py", "a", 0, 1, [], isolation=isolation)
+
+    _note_missing_isolation([result(filesystem=True, network=True)])
+    assert capsys.readouterr().err == ""
+    _note_missing_isolation([result(filesystem=False, network=True), result(processes=False)])
+    err = capsys.readouterr().err
+    assert "not enforced on this machine: filesystem, processes" in err
