@@ -9,7 +9,7 @@ import pytest
 
 from graders.observe.protocol import ProbeRequest
 
-from .conftest import sandbox
+from .conftest import ROOT, sandbox
 
 pytestmark = pytest.mark.slow
 
@@ -154,3 +154,12 @@ def test_stdout_is_bounded() -> None:
     result = sandbox(["for i in range(200000):\n    print('x' * 50)"], output_bytes=10_000)
     assert len(result.stdout) < 11_000
     assert "more bytes of output not kept" in result.stdout
+
+
+def test_the_checkout_is_not_readable_even_on_sys_path(monkeypatch) -> None:
+    from graders.observe import landlock
+
+    monkeypatch.syspath_prepend(str(ROOT))  # as an editable install in compat mode does
+    readable = landlock.readable_paths(None)
+    assert str(ROOT / "graders") in readable
+    assert not any(os.path.commonpath([p, str(ROOT / "reference")]) == p for p in readable)

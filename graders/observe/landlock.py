@@ -73,12 +73,24 @@ def readable_paths(data_root: str | None) -> list[str]:
     """Folders the child may read: Python, its packages, the engine, system and public data."""
     import graders
 
+    engine = os.path.dirname(os.path.abspath(graders.__file__))
+    project = os.path.dirname(engine)  # holds rubrics/ and reference/ in a checkout
     paths = [sys.prefix, sys.base_prefix, sys.exec_prefix, *SYSTEM_FOLDERS, *DEVICE_FOLDERS]
-    paths += [p for p in sys.path if p and os.path.isdir(p) and p != os.getcwd()]
-    paths.append(os.path.dirname(os.path.abspath(graders.__file__)))
+    paths += [
+        p
+        for p in sys.path
+        if p and os.path.isdir(p) and p != os.getcwd() and not _contains(p, project)
+    ]
+    paths.append(engine)
     if data_root:
         paths.append(data_root)
     return [p for p in dict.fromkeys(os.path.realpath(p) for p in paths) if os.path.exists(p)]
+
+
+def _contains(folder: str, path: str) -> bool:
+    """Whether `path` lies in `folder` (an editable install may put the checkout on sys.path)."""
+    folder, path = os.path.realpath(folder), os.path.realpath(path)
+    return os.path.commonpath([folder, path]) == folder
 
 
 def confine(readable: list[str], writable: list[str]) -> dict[str, bool]:
