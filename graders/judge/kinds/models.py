@@ -209,6 +209,68 @@ class Call(Strict):
     observe: Literal["moments"] | Apply | None = None
 
 
+class Script(Strict):
+    """Where the submission has no such function: its script's variables, judged by a
+    relation the grader computes from the student's own data (see
+    `graders.observe.child.relations`).
+
+    `inputs` and `outputs` give name hints per role (inputs are also found by shape, and
+    with `search` outputs by value); `outputs` are the roles compared. `descent` also
+    requires that a gradient-descent step `w -= lr * grad` led to the final weights.
+    `recorded` accepts the gradients of a backward pass the recorder saw (autograd
+    scripts), and `custom_function` only those whose graph ran (true) or did not run
+    (false) a custom autograd Function. `library` takes only numpy arrays or only torch tensors.
+    """
+
+    relation: str
+    inputs: dict[str, list[str]] = Field(default_factory=dict)
+    outputs: dict[str, list[str]] = Field(min_length=1)
+    descent: bool = False
+    recorded: bool = False
+    custom_function: bool | None = None
+    library: Literal["numpy", "torch"] | None = None
+    search: bool = False
+    rtol: float = Field(default=1e-2, gt=0)
+
+    @model_validator(mode="after")
+    def _known_relation(self) -> Script:
+        from ...observe.child.relations import RELATIONS
+
+        relation = RELATIONS.get(self.relation)
+        if relation is None:
+            raise ValueError(f"unknown relation {self.relation!r}; known: {', '.join(RELATIONS)}")
+        unknown = set(self.outputs) - set(relation.outputs)
+        unknown |= set(self.inputs) - set(relation.inputs)
+        if unknown:
+            raise ValueError(f"relation {self.relation!r} has no role {', '.join(sorted(unknown))}")
+        return self
+
+    def request(self) -> Request:
+        return "script", self.model_dump()
+
+    def judge(self, seen: Seen, function_error: str) -> Verdict:
+        if not seen.ok("script"):
+            return Verdict(0, f"not found: {function_error}; in the script: {seen.error('script')}")
+        found = seen.value("script")
+        notes = []
+        for role, error in found["errors"].items():
+            name = found["found"].get(role)
+            label = f"`{name}`" if name and not found["state"].endswith("backward()") else role
+            if isinstance(error, float) and error <= self.rtol:
+                notes.append(f"{label} agrees")
+            elif name is None and not found["state"].endswith("backward()"):
+                notes.append(f"no variable holds {role}")
+            else:
+                shown = "not finite" if error == "inf" else f"relative error {error:.2g}"
+                notes.append(f"{label} differs ({shown})")
+        fraction = found["matched"] / len(self.outputs)
+        if self.descent and not found["descended"]:
+            notes.append("no gradient-descent step w -= lr * grad found")
+            fraction = 0.0
+        message = f"{found['where']}, {found['state']}: " + "; ".join(notes)
+        return Verdict(fraction, message)
+
+
 class FunctionCheck(CheckBase):
     """A function of the submission against the reference's, on grader-chosen inputs.
 
@@ -228,6 +290,7 @@ class FunctionCheck(CheckBase):
     rtol: float = Field(default=1e-4, ge=0)
     atol: float = Field(default=1e-6, ge=0)
     spread: float = Field(default=0.15, gt=0, description="relative tolerance on moments' std")
+    script: Script | None = None
 
     def _requests(self, locator: Locator, prefix: str = "") -> dict[str, Request]:
         return {
@@ -241,7 +304,10 @@ class FunctionCheck(CheckBase):
         return {"expected": self.reference or self.target}
 
     def requests(self) -> dict[str, Request]:
-        return self._requests(self.target)
+        requests = self._requests(self.target)
+        if self.script is not None:
+            requests["script"] = self.script.request()
+        return requests
 
     def reference_requests(self) -> dict[str, Request]:
         requests: dict[str, Request] = {}
@@ -278,6 +344,8 @@ class FunctionCheck(CheckBase):
         names = [f"call{i}" for i in range(len(self.calls))]
         errors = {seen.error(n) for n in names if not seen.ok(n)}
         if not any(seen.ok(n) for n in names) and len(errors) == 1:
+            if seen.not_found(names[0]) and self.script is not None:
+                return self.script.judge(seen, errors.pop())
             prefix = "not found" if seen.not_found(names[0]) else "every call failed"
             return Verdict(0, f"{prefix}: {errors.pop()}")
         message = f"{right} of {len(self.calls)} calls agree with the reference"

@@ -107,7 +107,7 @@ def main() -> None:
         recorder.cell = index
         outcome = run_cell(index, source, namespace, plan.cell_timeout, plan.notebook)
         try:
-            recorder.after_cell(index)
+            recorder.after_cell(index, namespace)
         except Exception:  # noqa: BLE001 - a broken module must not stop grading
             pass
         if os.getpid() != channel.pid:

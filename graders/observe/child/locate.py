@@ -55,6 +55,12 @@ def _lookup(namespace: dict[str, Any], name: str) -> Any:
     return value
 
 
+def lookup_in(namespace: dict[str, Any], name: str) -> Any:
+    """A variable or attribute path (`w1.grad`) in `namespace`, or None."""
+    value = _lookup(namespace, name)
+    return None if value is _MISSING else value
+
+
 def _named(namespace: dict[str, Any], locator: dict[str, Any]) -> list[tuple[str, Any]]:
     found: list[tuple[str, Any]] = []
     for name in locator.get("names", []):

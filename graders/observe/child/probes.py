@@ -16,6 +16,8 @@ from typing import Any
 from . import datasets, fixtures, ops
 from .locate import locate
 from .recorder import AUGMENTATIONS, Recorder, transform_names
+from .scripts import ScriptNotFound
+from .scripts import probe_script as _script
 from .serialize import to_json
 
 
@@ -473,6 +475,14 @@ def probe_predict(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
     }
 
 
+def probe_script(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    """A script's results against a relation on its own data (see `scripts`)."""
+    try:
+        return _script(params, ctx.namespace, ctx.recorder)
+    except ScriptNotFound as exc:
+        raise NotFound(str(exc)) from None
+
+
 PROBES: dict[str, Callable[[dict[str, Any], Context], dict[str, Any]]] = {
     "value": probe_value,
     "module": probe_module,
@@ -483,4 +493,5 @@ PROBES: dict[str, Callable[[dict[str, Any], Context], dict[str, Any]]] = {
     "trajectory": probe_trajectory,
     "training": probe_training,
     "predict": probe_predict,
+    "script": probe_script,
 }

@@ -27,6 +27,10 @@ STEPS_KEPT = 3
 MAX_LOSS_VALUES = 200_000
 SAMPLES_KEPT = 3
 SAMPLE_ELEMENTS = 1_000
+MAX_LEAF_ELEMENTS = 2_000_000  # a script's weights larger than this are not followed
+MAX_LEAVES = 64
+MAX_VIEW_ELEMENTS = 2_000_000  # per value kept in a cell's view
+MAX_VIEWS_ELEMENTS = 50_000_000  # over all views
 
 LOSS_FUNCTIONS = (
     "mse_loss",
@@ -101,6 +105,10 @@ class Recorder:
     loader_allowance: dict[tuple[int, int], int] = field(default_factory=dict)
     current_loader: Any = None
     training_passes: int = 0
+    views: list[dict[str, Any]] = field(default_factory=list)
+    view_elements: int = 0
+    bound: dict[str, tuple[int, int]] = field(default_factory=dict)
+    leaf_steps: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     # -- installation -------------------------------------------------------
 
@@ -238,9 +246,39 @@ class Recorder:
                     recorder._keep_loss(root)
             if len(recorder.graphs) < GRAPHS_KEPT:
                 recorder.graphs.append({"cell": recorder.cell, **_describe_graph(tensors)})
-            return original(tensors, *args, **kwargs)
+            leaves = [] if recorder.quiet else recorder._before_backward(tensors)
+            result = original(tensors, *args, **kwargs)
+            recorder._after_backward(leaves)
+            return result
 
         torch.autograd.backward = backward
+
+    def _before_backward(self, tensors: Any) -> list[tuple[Any, dict[str, Any], Any]]:
+        """The script weights (leaf tensors that are no module's parameters) this backward
+        pass reaches, each with its step record and its value before the pass."""
+        leaves = []
+        found, custom = _script_leaves(tensors)
+        for leaf in found:
+            step = self.leaf_steps.get(id(leaf))
+            if step is None:
+                if len(self.leaf_steps) >= MAX_LEAVES:
+                    continue
+                step = self.leaf_steps[id(leaf)] = {"tensor": leaf, "cell": self.cell, "calls": 0}
+                step["custom_function"] = custom
+            leaves.append((leaf, step, leaf.detach().clone()))
+        return leaves
+
+    def _after_backward(self, leaves: list[tuple[Any, dict[str, Any], Any]]) -> None:
+        """Keep each weight's value and gradient at its first and last backward pass, and
+        its value at the second (the first update shows between the first two)."""
+        for leaf, step, before in leaves:
+            grad = None if leaf.grad is None else leaf.grad.detach().clone()
+            step["calls"] += 1
+            if step["calls"] == 1:
+                step["first"] = (before, grad)
+            elif step["calls"] == 2:
+                step["second"] = before
+            step["last"] = (before, grad)
 
     def _patch_loader(self, loader_cls: type) -> None:
         original = loader_cls.__init__
@@ -345,13 +383,39 @@ class Recorder:
 
     # -- per-cell bookkeeping -----------------------------------------------
 
-    def after_cell(self, index: int) -> None:
-        """Snapshot a few values of every parameter of each root module."""
+    def after_cell(self, index: int, namespace: dict[str, Any] | None = None) -> None:
+        """Snapshot a few values of every parameter of each root module, and keep the
+        cell's view: the numbers, arrays and tensors its names were bound to."""
+        if namespace is not None:
+            self._keep_view(index, namespace)
         for module in self.root_modules()[-MAX_SNAPSHOT_MODULES:]:
             params = []
             for param in list(module.parameters())[:64]:
                 params.append({"value": _flat(param), "grad": _flat(param.grad)})
             self.snapshots.append({"cell": index, "module": id(module), "params": params})
+
+    def _keep_view(self, index: int, namespace: dict[str, Any]) -> None:
+        values = {}
+        for name, value in list(namespace.items()):
+            kept = None if name.startswith("_") else _viewable(value)
+            if kept is None or self.bound.get(name) == _identity(value):
+                continue
+            size = _elements(kept)
+            if size > MAX_VIEW_ELEMENTS or self.view_elements + size > MAX_VIEWS_ELEMENTS:
+                continue
+            self.view_elements += size
+            self.bound[name] = _identity(value)
+            values[name] = kept
+        self.views.append({"cell": index, "values": values})
+
+    def view_at(self, cell: int) -> dict[str, Any]:
+        """The numbers, arrays and tensors bound to names at the end of `cell`."""
+        names: dict[str, Any] = {}
+        for view in self.views:
+            if view["cell"] > cell:
+                break
+            names.update(view["values"])
+        return names
 
     def root_modules(self) -> list[Any]:
         """Recorded modules that are not a part of another recorded module."""
@@ -434,6 +498,65 @@ def transform_names(transform: Any) -> list[str]:
     if isinstance(inner, (list, tuple)):
         return [name for t in inner for name in transform_names(t)]
     return [type(transform).__name__] if transform is not None else []
+
+
+def _viewable(value: Any) -> Any:
+    """What a cell's view keeps of a value: a tensor detached from its graph, an array, a
+    number, a list or tuple of those; None for anything else."""
+    import numpy as np
+    import torch
+
+    if isinstance(value, torch.Tensor):  # a leaf as it is (its .grad), a result without its graph
+        return value if value.grad_fn is None else value.detach()
+    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    if isinstance(value, (list, tuple)) and 0 < len(value) <= 10_000:
+        if all(isinstance(v, (int, float, torch.Tensor, np.ndarray, np.generic)) for v in value):
+            return value
+    return None
+
+
+def _identity(value: Any) -> tuple[int, int]:
+    """The object and, for a tensor, its storage: a rebinding changes one of them."""
+    pointer = getattr(value, "data_ptr", None)
+    return id(value), pointer() if callable(pointer) else 0
+
+
+def _elements(value: Any) -> int:
+    if isinstance(value, (list, tuple)):
+        return sum(_elements(v) for v in value) + len(value)
+    numel = getattr(value, "numel", None)
+    return int(numel() if callable(numel) else getattr(value, "size", 1))
+
+
+def _script_leaves(tensors: Any) -> tuple[list[Any], bool]:
+    """Leaf tensors a backward pass reaches that are not `nn.Parameter`s (a script's
+    weights), and whether the graph runs a custom `torch.autograd.Function`."""
+    import torch
+    from torch.autograd.function import BackwardCFunction
+
+    roots = tensors if isinstance(tensors, (list, tuple)) else [tensors]
+    seen: set[int] = set()
+    found = []
+    custom = False
+    stack = [getattr(t, "grad_fn", None) for t in roots]
+    while stack and len(seen) < MAX_GRAPH_NODES:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        custom = custom or isinstance(node, BackwardCFunction)
+        leaf = getattr(node, "variable", None)
+        if (
+            leaf is not None
+            and not isinstance(leaf, torch.nn.Parameter)
+            and leaf.numel() <= MAX_LEAF_ELEMENTS
+        ):
+            found.append(leaf)
+        stack.extend(p for p, _ in getattr(node, "next_functions", ()) if p is not None)
+    return found, custom
 
 
 def _flat(tensor: Any) -> list[float] | None:
