@@ -27,6 +27,7 @@ A locator is a JSON dict:
 from __future__ import annotations
 
 import copy
+import math
 import re
 import types
 from fnmatch import fnmatchcase
@@ -86,14 +87,11 @@ def _is_tensor(value: Any) -> bool:
     return isinstance(value, torch.Tensor)
 
 
-def runs_on(module: Any, shape: list[int], seed: int) -> bool:
-    """Whether `module` maps a random batch of `shape` without an error."""
+def _runs(module: Any, x: Any) -> bool:
     import torch
 
     was_training = module.training
     try:
-        generator = torch.Generator().manual_seed(seed)
-        x = torch.randn(*shape, generator=generator)
         module.eval()
         with torch.no_grad():
             module(x)
@@ -104,16 +102,42 @@ def runs_on(module: Any, shape: list[int], seed: int) -> bool:
         module.train(was_training)
 
 
-def runs_through(module: Any, shape: list[int], patterns: list[str], seed: int) -> bool:
+def fit_input(module: Any, x: Any, recorder: Recorder | None) -> Any:
+    """`x`, or `x` reshaped to a per-sample shape the submission itself fed `module` (a
+    flat `(N, 784)` for an MLP of 28x28 images, say) when the module fails on `x`."""
+    shapes = recorder.input_shapes.get(id(module), []) if recorder is not None else []
+    if not shapes or x.dim() < 2 or _runs(module, x):
+        return x
+    per_sample = x[0].numel()
+    for shape in shapes:
+        if math.prod(shape) == per_sample:
+            reshaped = x.reshape(x.shape[0], *shape)
+            if _runs(module, reshaped):
+                return reshaped
+    return x
+
+
+def runs_on(module: Any, shape: list[int], seed: int, recorder: Recorder | None = None) -> bool:
+    """Whether `module` maps a random batch of `shape` (or of the same images in the shape
+    the submission fed it) without an error."""
+    import torch
+
+    generator = torch.Generator().manual_seed(seed)
+    x = torch.randn(*shape, generator=generator)
+    return _runs(module, fit_input(module, x, recorder))
+
+
+def runs_through(
+    module: Any, shape: list[int], patterns: list[str], seed: int, recorder: Recorder | None = None
+) -> bool:
     """Whether the forward pass on a batch of `shape` runs operations matching `patterns`."""
     import torch
 
     try:
         generator = torch.Generator().manual_seed(seed)
+        x = fit_input(module, torch.randn(*shape, generator=generator), recorder)
         with torch.no_grad():
-            traced, _ = ops.trace(
-                copy.deepcopy(module).eval(), torch.randn(*shape, generator=generator)
-            )
+            traced, _ = ops.trace(copy.deepcopy(module).eval(), x)
     except Exception:
         return False
     position = 0
@@ -215,19 +239,19 @@ def _modules(
         seen.add(id(module))
         if class_names and type(module).__name__ not in class_names:
             continue
-        if shape is not None and not runs_on(module, shape, seed):
+        if shape is not None and not runs_on(module, shape, seed, recorder):
             continue
         if not _trained_as_asked(locator, module, recorder):
             continue
         traces = locator.get("traces")
-        if traces and not runs_through(module, shape or [1], traces, seed):
+        if traces and not runs_through(module, shape or [1], traces, seed, recorder):
             continue
         accepted.append((where, module))
         if len(accepted) >= MAX_CANDIDATES:
             break
     prefer = locator.get("prefer")
     if prefer:
-        preferred = [runs_through(m, shape or [1], prefer, seed) for _, m in accepted]
+        preferred = [runs_through(m, shape or [1], prefer, seed, recorder) for _, m in accepted]
         accepted = [c for c, p in zip(accepted, preferred) if p] + [
             c for c, p in zip(accepted, preferred) if not p
         ]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import datasets, fixtures, ops
-from .locate import locate
+from .locate import fit_input, locate
 from .recorder import AUGMENTATIONS, Recorder, transform_names
 from .scripts import ScriptNotFound
 from .scripts import probe_script as _script
@@ -80,7 +80,7 @@ def probe_module(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
         "trainable_count": sum(p.numel() for _, p in named if p.requires_grad),
     }
     if params.get("input"):
-        x = make_tensor(params["input"], ctx.seed)
+        x = fit_input(module, make_tensor(params["input"], ctx.seed), ctx.recorder)
         copied = copy.deepcopy(module).eval()
         with torch.no_grad():
             traced, out = ops.trace(copied, x)
@@ -119,7 +119,7 @@ def probe_gradient(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
     parameters = list(model.parameters())
     indices = params.get("params") or list(range(len(parameters)))
     empty = [parameters[i].grad is None or not bool(parameters[i].grad.any()) for i in indices]
-    x = make_tensor(params["input"], ctx.seed)
+    x = fit_input(module, make_tensor(params["input"], ctx.seed), ctx.recorder)
     target = make_tensor(params["target"], ctx.seed)
     out = model(x)
     loss = ((out - target.reshape(out.shape)) ** 2).mean()

@@ -27,6 +27,7 @@ STEPS_KEPT = 3
 MAX_LOSS_VALUES = 200_000
 SAMPLES_KEPT = 3
 SAMPLE_ELEMENTS = 1_000
+SHAPES_KEPT = 4  # distinct per-sample input shapes kept per module
 MAX_LEAF_ELEMENTS = 2_000_000  # a script's weights larger than this are not followed
 MAX_LEAVES = 64
 MAX_VIEW_ELEMENTS = 2_000_000  # per value kept in a cell's view
@@ -109,6 +110,7 @@ class Recorder:
     view_elements: int = 0
     bound: dict[str, tuple[int, int]] = field(default_factory=dict)
     leaf_steps: dict[int, dict[str, Any]] = field(default_factory=dict)
+    input_shapes: dict[int, list[tuple[int, ...]]] = field(default_factory=dict)
 
     # -- installation -------------------------------------------------------
 
@@ -117,6 +119,7 @@ class Recorder:
         import torch
 
         self._patch_module_init(torch.nn.Module)
+        torch.nn.modules.module.register_module_forward_pre_hook(self._before_forward)
         self._patch_optimizers(torch)
         self._patch_losses(torch.nn.functional)
         self._patch_backward(torch)
@@ -138,6 +141,18 @@ class Recorder:
             original(self, *args, **kwargs)
 
         module_cls.__init__ = __init__
+
+    def _before_forward(self, module: Any, args: tuple) -> None:
+        """Note the per-sample shape of what the submission feeds each module."""
+        if self.quiet or not args:
+            return
+        shape = getattr(args[0], "shape", None)
+        if shape is None or len(shape) < 2:
+            return
+        shapes = self.input_shapes.setdefault(id(module), [])
+        sample = tuple(int(n) for n in shape[1:])
+        if sample not in shapes and len(shapes) < SHAPES_KEPT:
+            shapes.append(sample)
 
     def _patch_optimizers(self, torch: Any) -> None:
         optimizer_cls = torch.optim.Optimizer

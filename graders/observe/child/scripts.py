@@ -74,23 +74,38 @@ def _of_library(value: Any, library: str | None) -> bool:
 
 
 def _input_sets(
-    relation: Relation, names: dict[str, list[str]], scope: dict[str, Any], library: str | None
+    relation: Relation,
+    names: dict[str, list[str]],
+    scope: dict[str, Any],
+    library: str | None,
+    results: set[str],
 ) -> list[dict[str, tuple[str, Any]]]:
-    """Assignments of scope variables to the relation's input roles whose sizes agree:
-    roles with a name hint that fits take it, the others are searched by shape. With
-    `library`, only numpy arrays or only torch tensors."""
-    scope = {n: v for n, v in scope.items() if _of_library(v, library)}
-    tensors = {n: t for n, v in scope.items() if (t := _as_tensor(v)) is not None and t.dim()}
+    """Assignments of scope variables to the relation's input roles whose sizes agree.
+
+    A role one of whose name hints is bound in the scope takes the first that fits (or the
+    scope has no assignment); a role none of whose hints is bound is searched by shape
+    among the other variables, never among the `results` the student computed. With
+    `library`, only numpy arrays or only torch tensors.
+    """
+    tensors = {
+        n: t
+        for n, v in scope.items()
+        if n not in results and _of_library(v, library) and (t := _as_tensor(v)) is not None
+        and t.dim()
+    }  # fmt: skip
     options: list[list[tuple[str, Any]]] = []
     for role, shape in relation.inputs.items():
-        named = [
-            (n, _as_tensor(lookup_in(scope, n)))
-            for n in names.get(role, [])
-            if n.split(".")[0] in scope and _as_tensor(lookup_in(scope, n)) is not None
-        ]
-        fitting = [(n, t) for n, t in named if _binds(shape, t, {}) is not None]
-        others = [(n, t) for n, t in tensors.items() if _binds(shape, t, {}) is not None]
-        options.append(fitting[:1] or others)
+        hints = [n for n in names.get(role, []) if n.split(".")[0] in scope]
+        if hints:
+            named = [(n, lookup_in(scope, n)) for n in hints]
+            fitting = [
+                (n, _as_tensor(v))
+                for n, v in named
+                if _of_library(v, library) and _binds(shape, _as_tensor(v), {}) is not None
+            ]
+            options.append(fitting[:1])
+        else:
+            options.append([(n, t) for n, t in tensors.items() if _binds(shape, t, {}) is not None])
     found = []
     for choice in itertools.islice(itertools.product(*options), 5000):
         sizes: dict[str, int] | None = {}
@@ -244,7 +259,9 @@ def probe_script(params: dict[str, Any], namespace: dict[str, Any], recorder: Re
     ]
     best: dict[str, Any] | None = None
     for label, scope in scopes:
-        for inputs in _input_sets(relation, inputs_named, scope, params.get("library")):
+        results = {name.split(".")[0] for names in compared.values() for name in names}
+        results -= {name for names in inputs_named.values() for name in names}
+        for inputs in _input_sets(relation, inputs_named, scope, params.get("library"), results):
             values = _common_precision({role: tensor for role, (_, tensor) in inputs.items()})
             inputs = {role: (name, values[role]) for role, (name, _) in inputs.items()}
             try:
