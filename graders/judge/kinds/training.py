@@ -174,10 +174,12 @@ class LossCheck(CheckBase):
 
     With `log_probabilities`, the loss must be applied to log-probabilities: seen
     on the inputs of its calls, or, where it was never called (no data to train
-    on), from a model whose forward pass ends in log_softmax.
+    on), from a model whose forward pass ends in log_softmax. With `target`, only
+    the loss calls of the cells in which that model's optimizer stepped count.
     """
 
     kind: Literal["loss"]
+    target: Locator | None = None
     functions: list[str] = Field(min_length=1)
     criteria: list[str] = Field(default_factory=list)
     log_probabilities: bool = False
@@ -190,6 +192,8 @@ class LossCheck(CheckBase):
 
     def requests(self) -> dict[str, Request]:
         requests = {"recorded": RECORDED}
+        if self.target is not None:
+            requests["training"] = ("training", {"locator": self.target.model_dump()})
         if self.log_probabilities and self.model_input:
             locator = Locator(kind="module", accepts=self.model_input, traces=["*log_softmax"])
             requests["model"] = ("module", {"locator": locator.model_dump()})
@@ -232,6 +236,20 @@ class LossCheck(CheckBase):
             return Verdict(0, f"nothing was recorded: {seen.error('recorded')}")
         called = [e for e in recorded["losses"] if e["name"] in self.functions]
         built = [c for c in recorded["criteria"] if c in self.criteria]
+        if self.target is not None:
+            if not seen.ok("training"):
+                return Verdict(0, f"no model found: {seen.error('training')}")
+            training = seen.value("training")
+            cells = set(training["cells"])
+            if not cells:
+                return Verdict(0, f"{training['where']} was never trained")
+            called = [e for e in called if e["cell"] + 1 in cells]
+            built = []
+            recorded = {
+                **recorded,
+                "losses": [e for e in recorded["losses"] if e["cell"] + 1 in cells],
+                "criteria": [],
+            }
         if not called and not built:
             others = sorted({e["name"] for e in recorded["losses"]} | set(recorded["criteria"]))
             wanted = " or ".join(self.functions + self.criteria)
