@@ -78,8 +78,10 @@ def _local_imports(folder: Path, sources: list[Path]) -> dict[str, set[str]]:
 
 
 def _imports_of(path: Path) -> set[str]:
-    """The names a source imports (none when it cannot be read)."""
+    """The names a source imports (none when it cannot be read or is too large to grade)."""
     parsed = Submission(student="", path=path)
+    if path.stat().st_size > MAX_BYTES:
+        return set()
     (_read_notebook if path.suffix == ".ipynb" else _read_module)(path, parsed)
     return imported_names(parsed.cells)
 
