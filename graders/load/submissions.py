@@ -79,9 +79,9 @@ def _local_imports(folder: Path, sources: list[Path]) -> dict[str, set[str]]:
 
 def _imports_of(path: Path) -> set[str]:
     """The names a source imports (none when it cannot be read or is too large to grade)."""
-    parsed = Submission(student="", path=path)
     if path.stat().st_size > MAX_BYTES:
         return set()
+    parsed = Submission(student="", path=path)
     (_read_notebook if path.suffix == ".ipynb" else _read_module)(path, parsed)
     return imported_names(parsed.cells)
 
@@ -111,10 +111,12 @@ def _is_submission_folder(folder: Path) -> bool:
     or one module importing all the others."""
     sources = _sources_in(folder)
     notebooks = [p for p in sources if p.suffix == ".ipynb"]
+    if len(notebooks) > 1:
+        return False
     imports = _local_imports(folder, sources)
-    if len(notebooks) == 1:
+    if notebooks:
         return reached(_imports_of(notebooks[0]), imports) == set(imports)
-    return not notebooks and any(reached([p.stem], imports) == set(imports) for p in sources)
+    return any(reached([p.stem], imports) == set(imports) for p in sources)
 
 
 def read_submission(path: Path, entry: Sequence[str] = ()) -> Submission:
