@@ -21,7 +21,7 @@ from .assignments import Assignment
 from .data import DATASETS, DataError, DataRoot, resolve_data_root
 from .judge.routing import Routing, reference_seen, route
 from .judge.verdict import RunView, Seen, Verdict, not_graded
-from .load import Submission, read_submission
+from .load import Submission, read_submission, with_entry
 from .observe.limits import Limits
 from .observe.protocol import Plan
 from .observe.runner import RunResult, run
@@ -49,6 +49,7 @@ class Options:
     data_dir: Path | None = None
     fast: bool = False
     checkpoint: str | None = None
+    provided: Path | None = None  # a folder of course files copied into every run
 
     @property
     def budget(self) -> dict[str, int] | None:
@@ -137,7 +138,10 @@ class Grader:
             },
             budget=budget,
         )
-        return run(plan, limits, files_from=submission.folder)
+        provided = self.assignment.provided_files()
+        if self.options.provided is not None:
+            provided.append((self.options.provided, "."))
+        return run(plan, limits, files_from=submission.folder, provided=provided)
 
     # -- expectations -------------------------------------------------------
 
@@ -194,6 +198,7 @@ class Grader:
     def grade(self, submission: Submission) -> SubmissionResult:
         """Grade one read submission (an unreadable one scores zero with its error)."""
         expectations = self.expectations()
+        submission = with_entry(submission, self.rubric.entry)
         if submission.error:
             return self._unreadable(submission)
         result = self.observe(submission, self.routing, self.options.budget)
