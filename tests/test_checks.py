@@ -1247,3 +1247,22 @@ def test_model_output_shape_and_log_probability_rows(output: torch.Tensor, fract
     )  # fmt: skip
     record = ok({"where": "`net`", "output": to_json(output)})
     assert judge(check, {"target": record}).fraction == fraction
+
+
+def test_a_loss_of_the_target_model_counts_only_in_the_cells_it_trained_in() -> None:
+    check = make(
+        "loss",
+        functions=["cross_entropy"],
+        target={"kind": "module", "accepts": [1, 784], "trained": True},
+    )
+    elsewhere = {"name": "cross_entropy", "cell": 2, "calls": 10}  # another model's training
+    training = ok({"where": "`mlp`", "cells": [8], "optimizer_records": []})
+    observed = {"recorded": recorded(losses=[elsewhere], criteria=["CrossEntropyLoss"])}
+    verdict = judge(check, {**observed, "training": training})
+    assert verdict.fraction == 0
+    own = {"name": "cross_entropy", "cell": 7, "calls": 10}  # cell 8, counted from 1
+    verdict = judge(check, {"recorded": recorded(losses=[own]), "training": training})
+    assert verdict.fraction == 1
+    never = ok({"where": "`mlp`", "cells": [], "optimizer_records": []})
+    verdict = judge(check, {"recorded": recorded(losses=[own]), "training": never})
+    assert verdict.fraction == 0 and verdict.message == "`mlp` was never trained"

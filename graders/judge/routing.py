@@ -56,6 +56,7 @@ def route(
     `predict` adds run options (test-image limit, checkpoint) to prediction probes.
     """
     routing = Routing()
+    hinted = _function_names(rubric)
     for question in rubric.questions:
         for check in question.checks:
             key = (question.id, check.id)
@@ -63,11 +64,32 @@ def route(
                 for local, (probe, params) in check.requests().items():
                     if probe == "predict" and predict:
                         params = {**params, **predict}
+                    if probe == "call" and params["locator"].get("search"):
+                        params = _excluding_others(params, hinted)
                     routing.add(key, local, probe, params)
             if reference:
                 for local, (probe, params) in check.reference_requests().items():
                     routing.add(key, "ref:" + local, probe, params)
     return routing
+
+
+def _function_names(rubric: Rubric) -> set[str]:
+    """Every name a function check of the rubric hints at."""
+    names: set[str] = set()
+    for question in rubric.questions:
+        for check in question.checks:
+            target = getattr(check, "target", None)
+            if target is not None and target.kind == "function":
+                names.update(target.names)
+    return names
+
+
+def _excluding_others(params: dict[str, Any], hinted: set[str]) -> dict[str, Any]:
+    """A searching call whose search skips the functions other checks name: a function
+    answers the question whose name it bears."""
+    locator = params["locator"]
+    others = sorted(hinted - set(locator.get("names", [])))
+    return {**params, "locator": {**locator, "exclude": others}}
 
 
 def reference_seen(routing: Routing, key: CheckKey, answers: dict[str, dict[str, Any]]) -> Seen:

@@ -46,7 +46,11 @@ class Locator(Strict):
     regularized: bool = False
     earliest: bool = False
     latest: bool = False
-    search: bool = False
+    search: bool = Field(
+        default=False,
+        description="values: every value when no name matches; functions: every function "
+        "of the submission taking the call's arguments, the one that agrees counts",
+    )
 
     @model_validator(mode="after")
     def _function_model_has_params(self) -> Locator:

@@ -332,6 +332,48 @@ class FunctionCheck(CheckBase):
         return out
 
     def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
+        searched = self._searched(seen)
+        if searched is None:
+            return self._judge_found(seen, expected)
+        verdicts = {name: self._judge_found(found, expected) for name, found in searched.items()}
+        best = max(verdicts, key=lambda name: verdicts[name].fraction)
+        verdict = verdicts[best]
+        if verdict.status == "not_graded":
+            return verdict
+        if verdict.fraction == 0:
+            hints = " or ".join(f"`{n}`" for n in self.target.names) or "of the hinted names"
+            tried = ", ".join(searched)
+            problem = f"no function named {hints}, and none of {tried} computes it"
+            if self.script is not None:
+                return self.script.judge(seen, problem)
+            return Verdict(0, f"not found: {problem}")
+        verdict.message = f"{best} (found by what it computes): {verdict.message}"
+        return verdict
+
+    def _searched(self, seen: Seen) -> dict[str, Seen] | None:
+        """Per candidate function of a search, its calls' records (None: no search ran)."""
+        first = seen.records.get("call0", {})
+        if not first.get("ok") or "candidates" not in first.get("value", {}):
+            return None
+        names = [c["where"] for c in first["value"]["candidates"]]
+        per_name: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in names}
+        for number in range(len(self.calls)):
+            record = seen.records.get(f"call{number}", {})
+            candidates = record.get("value", {}).get("candidates", []) if record.get("ok") else []
+            by_name = {c["where"]: c for c in candidates}
+            for name in names:
+                candidate = by_name.get(name)
+                key = f"call{number}"
+                if candidate is None:
+                    per_name[name][key] = {"ok": False, "error": seen.error(key)}
+                elif "error" in candidate:
+                    per_name[name][key] = {"ok": False, "error": candidate["error"]}
+                else:
+                    value = {"where": name, "result": candidate["result"]}
+                    per_name[name][key] = {"ok": True, "value": value}
+        return {name: Seen(records) for name, records in per_name.items()}
+
+    def _judge_found(self, seen: Seen, expected: Seen) -> Verdict:
         best: tuple[int, str, list[str]] | None = None
         for name in self._references():
             right, notes = self._agreement(seen, expected, name)

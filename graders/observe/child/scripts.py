@@ -82,10 +82,9 @@ def _input_sets(
 ) -> list[dict[str, tuple[str, Any]]]:
     """Assignments of scope variables to the relation's input roles whose sizes agree.
 
-    A role one of whose name hints is bound in the scope takes the first that fits (or the
-    scope has no assignment); a role none of whose hints is bound is searched by shape
-    among the other variables, never among the `results` the student computed. With
-    `library`, only numpy arrays or only torch tensors.
+    A role takes the first of its name hints that fits; a role none of whose hints fits
+    is searched by shape among the other variables, never among the `results` the
+    student computed. With `library`, only numpy arrays or only torch tensors.
     """
     tensors = {
         n: t
@@ -95,17 +94,14 @@ def _input_sets(
     }  # fmt: skip
     options: list[list[tuple[str, Any]]] = []
     for role, shape in relation.inputs.items():
-        hints = [n for n in names.get(role, []) if n.split(".")[0] in scope]
-        if hints:
-            named = [(n, lookup_in(scope, n)) for n in hints]
-            fitting = [
-                (n, _as_tensor(v))
-                for n, v in named
-                if _of_library(v, library) and _binds(shape, _as_tensor(v), {}) is not None
-            ]
-            options.append(fitting[:1])
-        else:
-            options.append([(n, t) for n, t in tensors.items() if _binds(shape, t, {}) is not None])
+        named = [(n, lookup_in(scope, n)) for n in names.get(role, []) if n.split(".")[0] in scope]
+        fitting = [
+            (n, _as_tensor(v))
+            for n, v in named
+            if _of_library(v, library) and _binds(shape, _as_tensor(v), {}) is not None
+        ]
+        searched = [(n, t) for n, t in tensors.items() if _binds(shape, t, {}) is not None]
+        options.append(fitting[:1] or searched)
     found = []
     for choice in itertools.islice(itertools.product(*options), 5000):
         sizes: dict[str, int] | None = {}
@@ -219,12 +215,19 @@ def _descended(steps: list[dict[str, Any]]) -> bool:
 
 
 def _outputs(
-    roles: dict[str, list[str]], scope: dict[str, Any], expected: dict[str, Any], search: bool
+    roles: dict[str, list[str]],
+    scope: dict[str, Any],
+    expected: dict[str, Any],
+    search: bool,
+    inputs: dict[str, tuple[str, Any]],
 ) -> dict[str, tuple[str, Any]]:
-    """The student's result for each compared role: by name, else (with `search`) the scope
+    """The student's result for each compared role: by name (`{w1}.grad` names the
+    attribute of whatever variable holds the input w1), else (with `search`) the scope
     variable closest to the relation's value among those of its size."""
+    bound = {role: name for role, (name, _) in inputs.items()}
     found = {}
-    for role, names in roles.items():
+    for role, hints in roles.items():
+        names = [hint.format(**bound) if "{" in hint else hint for hint in hints]
         for name in names:
             tensor = _as_tensor(lookup_in(scope, name))
             if tensor is not None:
@@ -259,7 +262,9 @@ def probe_script(params: dict[str, Any], namespace: dict[str, Any], recorder: Re
     ]
     best: dict[str, Any] | None = None
     for label, scope in scopes:
-        results = {name.split(".")[0] for names in compared.values() for name in names}
+        results = {
+            name.split(".")[0] for names in compared.values() for name in names if "{" not in name
+        }
         results -= {name for names in inputs_named.values() for name in names}
         for inputs in _input_sets(relation, inputs_named, scope, params.get("library"), results):
             values = _common_precision({role: tensor for role, (_, tensor) in inputs.items()})
@@ -268,7 +273,7 @@ def probe_script(params: dict[str, Any], namespace: dict[str, Any], recorder: Re
                 expected = relation.compute(values)
             except (RuntimeError, ValueError):
                 continue
-            grads = _outputs(compared, scope, expected, params.get("search", False))
+            grads = _outputs(compared, scope, expected, params.get("search", False), inputs)
             for state, state_inputs, results, descended in _states(
                 relation, inputs, grads, scope, recorder, params
             ):
