@@ -41,3 +41,39 @@ def test_a_model_fed_flat_images_in_training_is_found_for_image_input() -> None:
 def test_a_flat_model_never_fed_anything_is_not_taken_for_image_input() -> None:
     cell = FLAT_MLP.split("optimizer")[0]
     assert not _module_probe([cell])["ok"]
+
+
+WRAPPED_RELU = """
+import torch
+class _ReLUFunction(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x.clamp(min=0)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, = ctx.saved_tensors
+        return grad_output * (x > 0)
+
+class MyReLU(torch.nn.Module):
+    def forward(self, x):
+        return _ReLUFunction.apply(x)
+
+mse = torch.nn.MSELoss()
+"""
+
+
+def test_a_custom_function_wrapped_in_a_module_is_checked_through_the_module() -> None:
+    locator = {"kind": "function", "names": ["MyReLU"]}
+    params = {"locator": locator, "operation": "relu", "input": {"randn": [4, 5]}}
+    probes = [
+        ProbeRequest("relu", "autograd_function", params),
+        ProbeRequest("mse", "call", {"locator": {"kind": "function", "names": ["mse"]},
+                                     "args": [{"randn": [3]}, {"randn": [3]}]}),
+    ]
+    result = sandbox([WRAPPED_RELU], probes, cell_timeout=30)
+    relu = result.probes["relu"]
+    assert relu["ok"] and relu["value"]["gradcheck"], relu
+    assert relu["value"]["forward_error"] == 0 and relu["value"]["backward_error"] == 0
+    assert result.probes["mse"]["not_found"]  # a loss object is not the student's function

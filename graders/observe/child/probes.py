@@ -166,14 +166,18 @@ def _call(function: Any, params: dict[str, Any], ctx: Context) -> Any:
 
 
 def probe_call(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
-    """Call a located function on grader-chosen arguments (see `_call`).
+    """Call a located function on grader-chosen arguments (see `_call`); a built module
+    (a model, a loss object) of a hinted name is no such function.
 
     With the locator's `search` and no function of the hinted names, every function the
     submission defined that takes that many arguments is called, each within a short
     time limit, and all their results are returned: the grader, which knows the
     expectation, takes the one that agrees (work found by what it computes)."""
+    import torch
+
     locator = params["locator"]
     found = locate(locator, ctx.namespace, ctx.recorder, ctx.seed)
+    found = [(w, f) for w, f in found if not isinstance(f, torch.nn.Module)]  # a model, a loss
     if found:
         where, function = found[0]
         return {"where": where, "result": _call(function, params, ctx)}
@@ -295,6 +299,18 @@ def _apply(model: Any, observe: dict[str, Any], ctx: Context) -> Any:
         return model.eval()(fixtures.build(observe["input"], ctx.seed))
 
 
+def _applied(function: Any) -> Any:
+    """How to run a custom autograd Function: its `apply`; for an `nn.Module` that wraps
+    one (a class is built without arguments), the module's own forward."""
+    import torch
+
+    if isinstance(function, type) and issubclass(function, torch.nn.Module):
+        function = function()
+    if isinstance(function, torch.nn.Module):
+        return function
+    return getattr(function, "apply", None)
+
+
 def probe_autograd_function(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
     """A custom `torch.autograd.Function` against the torch operation it re-implements.
 
@@ -304,7 +320,7 @@ def probe_autograd_function(params: dict[str, Any], ctx: Context) -> dict[str, A
     import torch
 
     where, function = _one(params, ctx)
-    apply = getattr(function, "apply", None)
+    apply = _applied(function)
     if apply is None:
         raise NotFound(f"{where} has no `apply`: it is not a torch.autograd.Function")
     operation = fixtures.FUNCTIONS[params["operation"]]

@@ -409,7 +409,11 @@ class Recorder:
                 params.append({"value": _flat(param), "grad": _flat(param.grad)})
             self.snapshots.append({"cell": index, "module": id(module), "params": params})
 
-    def _keep_view(self, index: int, namespace: dict[str, Any]) -> None:
+    def after_statement(self, index: int, line: int, namespace: dict[str, Any]) -> None:
+        """Keep the view after one top-level statement of cell `index` (its last `line`)."""
+        self._keep_view(index, namespace, line)
+
+    def _keep_view(self, index: int, namespace: dict[str, Any], line: int | None = None) -> None:
         values = {}
         for name, value in list(namespace.items()):
             kept = None if name.startswith("_") else _viewable(value)
@@ -421,16 +425,20 @@ class Recorder:
             self.view_elements += size
             self.bound[name] = _identity(value)
             values[name] = kept
-        self.views.append({"cell": index, "values": values})
+        if values:
+            self.views.append({"cell": index, "line": line, "values": values})
 
-    def view_at(self, cell: int) -> dict[str, Any]:
-        """The numbers, arrays and tensors bound to names at the end of `cell`."""
-        names: dict[str, Any] = {}
+    def scopes(self) -> list[tuple[str, dict[str, Any]]]:
+        """Each view with the names as they were bound then, latest first: (where, names)."""
+        merged: dict[str, Any] = {}
+        scopes = []
         for view in self.views:
-            if view["cell"] > cell:
-                break
-            names.update(view["values"])
-        return names
+            merged = {**merged, **view["values"]}
+            where = f"cell {view['cell'] + 1}"
+            if view["line"] is not None:
+                where = f"line {view['line']} of {where}"
+            scopes.append((f"after {where}", merged))
+        return scopes[::-1]
 
     def root_modules(self) -> list[Any]:
         """Recorded modules that are not a part of another recorded module."""

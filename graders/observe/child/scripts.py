@@ -256,10 +256,7 @@ def probe_script(params: dict[str, Any], namespace: dict[str, Any], recorder: Re
     inputs_named: dict[str, list[str]] = params.get("inputs", {})
     compared: dict[str, list[str]] = params["outputs"]
     rtol = params.get("rtol", 1e-2)
-    cells = sorted({view["cell"] for view in recorder.views}, reverse=True)
-    scopes = [(f"after cell {c + 1}", recorder.view_at(c)) for c in cells] or [
-        ("at the end", namespace)
-    ]
+    scopes = recorder.scopes() or [("at the end", namespace)]
     best: dict[str, Any] | None = None
     for label, scope in scopes:
         results = {
