@@ -77,3 +77,20 @@ def test_a_custom_function_wrapped_in_a_module_is_checked_through_the_module() -
     assert relu["ok"] and relu["value"]["gradcheck"], relu
     assert relu["value"]["forward_error"] == 0 and relu["value"]["backward_error"] == 0
     assert result.probes["mse"]["not_found"]  # a loss object is not the student's function
+
+
+def test_a_question_left_undone_finds_no_other_questions_model() -> None:
+    cells = [
+        FLAT_MLP,
+        "best_model = None",
+    ]
+    trained = {"kind": "module", "accepts": [1, 784], "trained": True, "latest": True}
+    challenge = {**trained, "names": ["best_model"]}
+    other = {"kind": "module", "accepts": [1, 784], "traces": ["linear(784,256)"]}
+    probes = [
+        ProbeRequest("plain", "module", {"locator": challenge}),
+        ProbeRequest("unlike", "module", {"locator": {**challenge, "unlike": [other]}}),
+    ]
+    result = sandbox(cells, probes, cell_timeout=30)
+    assert result.probes["plain"]["ok"]  # the earlier question's model, for want of another
+    assert result.probes["unlike"]["not_found"]

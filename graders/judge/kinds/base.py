@@ -46,6 +46,10 @@ class Locator(Strict):
     regularized: bool = False
     earliest: bool = False
     latest: bool = False
+    unlike: list[Locator] = Field(
+        default_factory=list,
+        description="modules: not one that these locators find (another question's model)",
+    )
     search: bool = Field(
         default=False,
         description="values: every value when no name matches; functions: every function "

@@ -19,6 +19,8 @@ A locator is a JSON dict:
   earliest   for modules: of the candidates, the one trained first
   latest     for modules: of the candidates, the one trained last
   class_names for modules: only instances of these classes
+  unlike     for modules: a list of locators; not the module each of them chooses (the
+             models of the other questions, so that a question left undone finds nothing)
   build      for modules: a fresh instance of the model class named by `names`,
              built with these arguments (not recorded as one of the submission's)
   search     when no name matches, fall back to every object of the kind
@@ -230,7 +232,11 @@ def _modules(
     for module in reversed(recorder.root_modules()):
         where = f"the {type(module).__name__} built in cell {recorder.cell_of(module) + 1}"
         candidates.append((where, module))
-    seen: set[int] = set()
+    seen: set[int] = {
+        id(module)
+        for other in locator.get("unlike", [])
+        for _, module in _modules(other, namespace, recorder, seed)
+    }
     accepted: list[tuple[str, Any]] = []
     shape = locator.get("accepts")
     for where, module in candidates:
