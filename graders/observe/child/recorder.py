@@ -419,7 +419,7 @@ class _BudgetedIterator:
         return len(self._inner) if self._inner is not None else 0
 
     def __getattr__(self, name: str) -> Any:
-        if self._inner is None:
+        if name in ("_inner", "_batches") or self._inner is None:
             raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
         return getattr(self._inner, name)
 
