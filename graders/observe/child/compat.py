@@ -438,8 +438,13 @@ def _no_pinned_memory(init: Any) -> Any:
 
 # -- Colab ------------------------------------------------------------------------
 
-COLAB_MODULES = ("google", "google.colab", "google.colab.drive", "google.colab.files")
-COLAB_MODULES += ("google.colab.patches",)
+COLAB_MODULES = (
+    "google",
+    "google.colab",
+    "google.colab.drive",
+    "google.colab.files",
+    "google.colab.patches",
+)
 
 
 def _colab_call(name: str, value: Any = None) -> Any:
