@@ -7,6 +7,7 @@ writes one JSON record per line to file descriptor FD (the private channel).
 from __future__ import annotations
 
 import builtins
+import functools
 import importlib.abc
 import json
 import os
@@ -103,7 +104,15 @@ def main() -> None:
     for index, source in enumerate(plan.cells):
         channel.send(CELL_START, index=index, time=time.time())
         recorder.cell = index
-        outcome = run_cell(index, source, namespace, plan.cell_timeout, plan.notebook, stub)
+        outcome = run_cell(
+            index,
+            source,
+            namespace,
+            plan.cell_timeout,
+            plan.notebook,
+            stub,
+            after_statement=functools.partial(recorder.after_statement, index, namespace),
+        )
         try:
             recorder.after_cell(index, namespace)
         except Exception:  # noqa: BLE001 - a broken module must not stop grading

@@ -20,6 +20,7 @@ import signal
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from typing import Any
 
 from IPython.core.inputtransformer2 import TransformerManager
@@ -46,10 +47,17 @@ def transform(source: str) -> str:
 class _Cell:
     """One running cell: the statements that failed and the magics that did not run."""
 
-    def __init__(self, filename: str, namespace: dict[str, Any], display: bool) -> None:
+    def __init__(
+        self,
+        filename: str,
+        namespace: dict[str, Any],
+        display: bool,
+        after_statement: Callable[[int], None] | None = None,
+    ) -> None:
         self.filename = filename
         self.namespace = namespace
         self.display = display
+        self.after_statement = after_statement
         self.failures: list[str] = []
         self.ran_after_failure = False
         self.skipped: list[str] = []
@@ -75,6 +83,8 @@ class _Cell:
                 raise
             except BaseException as exc:  # noqa: BLE001 - any error is the submission's
                 self.failures.append(_error_text(exc, self.filename))
+            if self.after_statement is not None and not last:
+                self.after_statement(statement.end_lineno or statement.lineno)
         return value
 
     def error(self, finished: bool) -> str | None:
@@ -206,11 +216,12 @@ def run_cell(
     timeout: float,
     notebook: bool,
     shell: IPythonStub,
+    after_statement: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     """Run one cell; return its status ("ok", "error", "timeout", "exit"), error, time,
     the magics that did not run and the compatibility notes of what it used."""
     filename = f"<cell {index + 1}>"
-    cell = _Cell(filename, namespace, display=notebook)
+    cell = _Cell(filename, namespace, display=notebook, after_statement=after_statement)
     shell.cell = cell
     compat.take_notes()
     started = time.monotonic()

@@ -411,9 +411,12 @@ class Recorder:
                 params.append({"value": _flat(param), "grad": _flat(param.grad)})
             self.snapshots.append({"cell": index, "module": id(module), "params": params})
 
-    def after_statement(self, index: int, line: int, namespace: dict[str, Any]) -> None:
+    def after_statement(self, index: int, namespace: dict[str, Any], line: int) -> None:
         """Keep the view after one top-level statement of cell `index` (its last `line`)."""
-        self._keep_view(index, namespace, line)
+        try:
+            self._keep_view(index, namespace, line)
+        except Exception:  # noqa: BLE001 - a value that fails to describe itself is not kept
+            pass
 
     def _keep_view(self, index: int, namespace: dict[str, Any], line: int | None = None) -> None:
         values = {}
