@@ -116,6 +116,7 @@ class Report:
     assignments: dict[str, Tally] = field(default_factory=dict)
     disagreements: list[Disagreement] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # submission -> run time
 
     @property
     def overall(self) -> Tally:
@@ -137,6 +138,7 @@ class Report:
             "overall": figures(self.overall),
             "disagreements": [asdict(d) for d in self.disagreements],
             "skipped": self.skipped,
+            "seconds": self.seconds,
         }
 
 
@@ -201,6 +203,7 @@ def _fraction(question: QuestionResult) -> float:
 def compare(entry: Entry, result: SubmissionResult, report: Report, root: Path) -> None:
     """Add one graded submission's agreements and disagreements to the report."""
     tally = report.assignments.setdefault(entry.assignment, Tally())
+    report.seconds[_shown(entry.path, root)] = round(result.seconds, 1)
     graded = {q.id: q for q in result.questions if q.max_score > 0}
     unknown = sorted(set(entry.labels) - {q.id for q in result.questions})
     if unknown:
