@@ -100,6 +100,8 @@ def test_compare_counts_attempted_and_missing_apart(tmp_path: Path):
         ("q4", "missing"),
     ]
     assert report.disagreements[0].checks[0]["message"] == "the function returned None"
+    assert report.grades["s.py"]["q2"] == ["partial", 0.0]
+    assert report.grades["s.py"]["q4"] == ["missing", 1.0]
     assert "the function returned None" in format_report(report)
 
 

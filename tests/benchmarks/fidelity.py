@@ -117,6 +117,8 @@ class Report:
     disagreements: list[Disagreement] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # submission -> run time
+    # submission -> question -> [label, fraction graded]
+    grades: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
 
     @property
     def overall(self) -> Tally:
@@ -139,6 +141,7 @@ class Report:
             "disagreements": [asdict(d) for d in self.disagreements],
             "skipped": self.skipped,
             "seconds": self.seconds,
+            "grades": self.grades,
         }
 
 
@@ -203,7 +206,9 @@ def _fraction(question: QuestionResult) -> float:
 def compare(entry: Entry, result: SubmissionResult, report: Report, root: Path) -> None:
     """Add one graded submission's agreements and disagreements to the report."""
     tally = report.assignments.setdefault(entry.assignment, Tally())
-    report.seconds[_shown(entry.path, root)] = round(result.seconds, 1)
+    shown = _shown(entry.path, root)
+    report.seconds[shown] = round(result.seconds, 1)
+    grades = report.grades.setdefault(shown, {})
     graded = {q.id: q for q in result.questions if q.max_score > 0}
     unknown = sorted(set(entry.labels) - {q.id for q in result.questions})
     if unknown:
@@ -213,6 +218,7 @@ def compare(entry: Entry, result: SubmissionResult, report: Report, root: Path) 
     for qid, question in graded.items():
         label, reason = entry.labels.get(qid, ("missing", "not labelled"))
         fraction = _fraction(question)
+        grades[qid] = [label, round(fraction, 3)]
         grader_error = any(c.status == GRADER_ERROR for c in question.checks)
         agree = agrees(label, fraction) and not grader_error
         tally.add(label, agree)
@@ -220,7 +226,7 @@ def compare(entry: Entry, result: SubmissionResult, report: Report, root: Path) 
             continue
         report.disagreements.append(
             Disagreement(
-                submission=_shown(entry.path, root),
+                submission=shown,
                 assignment=entry.assignment,
                 question=qid,
                 label=label,
