@@ -553,10 +553,13 @@ def probe_predict(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
                 if not flat:
                     try:
                         scores = model(images)
-                    except Exception:  # noqa: BLE001 - a model of flat vectors (x.view(-1, 784))
-                        flat = True
+                    except Exception as exc:  # noqa: BLE001 - a model of flat vectors (x.view(-1, 784))
+                        flat, first_error = True, exc
                 if flat:
-                    scores = model(images.flatten(1))
+                    try:
+                        scores = model(images.flatten(1))
+                    except Exception:  # noqa: BLE001 - not a model of flat vectors either
+                        raise first_error from None
                 predictions += scores.argmax(dim=1).tolist()
     finally:
         ctx.recorder.quiet = False
