@@ -235,6 +235,7 @@ class Grader:
             for c in result.cells
             if c.status not in ("ok", "not_run") and c.error
         ]
+        notes += [f"cell {c.index + 1}: {note}" for c in result.cells for note in c.compat]
         if result.stopped:
             notes.insert(0, f"stopped: {result.stopped}")
         return SubmissionResult(

@@ -17,7 +17,7 @@ CELLS = [
     "import os, sys, torch\nx = torch.ones(3)\nx * 2",  # 1 displayed value
     "1 / 0",  # 2 error, next runs
     "y = x.sum().item()\nprint('y is', y)",  # 3
-    "!touch shell_ran\n%time z = 1\nimport subprocess",  # 4 magics neutralised
+    "!touch shell_ran\n%time z = 1\nimport subprocess",  # 4 shell skipped, %time runs
     "import reference",  # 5 blocked import
     "import socket\nsocket.create_connection(('127.0.0.1', 9), timeout=2)",  # 6 no network
     "big = bytearray(60 * 1024**3)",  # 7 memory cap
@@ -37,6 +37,7 @@ def result():
         ProbeRequest("p1", "value", {"locator": {"names": ["cwd", "home"]}}),
         ProbeRequest("p2", "value", {"locator": {"names": ["backend"]}}),
         ProbeRequest("p3", "value", {"locator": {"names": ["shell_file"]}}),
+        ProbeRequest("p4", "value", {"locator": {"names": ["z"]}}),
     ]
     started = time.monotonic()
     outcome = sandbox(CELLS, probes, cell_timeout=3, memory_mb=4096)
@@ -75,10 +76,11 @@ def test_matplotlib_runs_without_a_display(result) -> None:
     assert backend.lower() == "agg"
 
 
-def test_magics_and_shell_do_not_run(result) -> None:
-    assert result.cells[3].skipped_magics == ["!touch shell_ran", "%time z = 1"]
+def test_shell_does_not_run_and_time_runs_its_statement(result) -> None:
+    assert result.cells[3].skipped_magics == ["!touch shell_ran"]
     shell_file = result.probes["p3"]["value"]["candidates"][0]["value"]
     assert shell_file == {"type": "bool", "value": False}
+    assert result.probes["p4"]["value"]["candidates"][0]["value"] == {"type": "number", "value": 1}
 
 
 def test_grader_packages_cannot_be_imported(result) -> None:

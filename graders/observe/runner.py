@@ -38,6 +38,7 @@ class CellOutcome:
     error: str | None = None
     seconds: float = 0.0
     skipped_magics: list[str] = field(default_factory=list)
+    compat: list[str] = field(default_factory=list)  # notes of the compatibility measures used
 
 
 @dataclass
@@ -306,7 +307,7 @@ class _Session:
                 index=index,
                 **{
                     k: record[k]
-                    for k in ("status", "error", "seconds", "skipped_magics")
+                    for k in ("status", "error", "seconds", "skipped_magics", "compat")
                     if k in record
                 },
             )

@@ -84,6 +84,7 @@ def main() -> None:
     block_sockets()  # the operating system refuses too: this gives the clear message
     channel.send(HELLO, limits=applied, pid=os.getpid())
 
+    from . import compat
     from .cells import CellTimeout, IPythonStub, display, raise_timeout, run_cell
     from .probes import PROBES, Context, NotFound
     from .recorder import Recorder
@@ -91,13 +92,10 @@ def main() -> None:
     _seed_everything(plan.seed, plan.threads)
     recorder = Recorder(data_root=plan.data_root, catalogue=plan.datasets, budget=plan.budget)
     recorder.install()
-    stub = IPythonStub()
-    namespace: dict[str, Any] = {
-        "__name__": "__main__",
-        "__builtins__": builtins,
-        "get_ipython": lambda: stub,
-        "display": display,
-    }
+    compat.install(plan.notebook)
+    namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
+    stub = IPythonStub(namespace)
+    namespace.update(get_ipython=lambda: stub, display=display)
     sys.path.insert(0, os.getcwd())
     _hide_grader_modules()
     original_builtins = dict(vars(builtins))
@@ -105,7 +103,7 @@ def main() -> None:
     for index, source in enumerate(plan.cells):
         channel.send(CELL_START, index=index, time=time.time())
         recorder.cell = index
-        outcome = run_cell(index, source, namespace, plan.cell_timeout, plan.notebook)
+        outcome = run_cell(index, source, namespace, plan.cell_timeout, plan.notebook, stub)
         try:
             recorder.after_cell(index)
         except Exception:  # noqa: BLE001 - a broken module must not stop grading

@@ -1,81 +1,180 @@
 """Run notebook cells one by one, the way a Jupyter kernel would, minus the shell.
 
-IPython magics and `!shell` lines are neutralised (never run), a cell's last
-expression is displayed as in a notebook, and each cell has a soft time limit
-that interrupts pure-Python loops; the parent enforces the hard one.
+IPython's own input transformer turns magics and `!shell` lines into calls of
+`get_ipython()`, which `IPythonStub` answers: shell commands and installs never
+run, `%time`/`%timeit`/`%%capture` run their code once. A cell's top-level
+statements run one by one, so a failing statement costs only itself; a cell's
+last expression is displayed as in a notebook, and each cell has a soft time
+limit that interrupts pure-Python loops; the parent enforces the hard one.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
+import io
+import os
 import re
+import shlex
 import signal
 import sys
 import time
 import traceback
 from typing import Any
 
-SHELL_CELL_MAGICS = (
-    "%%bash",
-    "%%sh",
-    "%%script",
-    "%%system",
-    "%%writefile",
-    "%%html",
-    "%%javascript",
-    "%%js",
-    "%%latex",
-    "%%markdown",
-    "%%svg",
-    "%%perl",
-    "%%ruby",
-)
-_MAGIC_LINE = re.compile(r"^(\s*)([!%].*)$")
-_MAGIC_ASSIGN = re.compile(r"^(\s*[\w.,\s\[\]]+=\s*)[!%].*$")
+from IPython.core.inputtransformer2 import TransformerManager
+
+from . import compat
+
+MAX_SKIPPED = 20
+# The magics whose code runs (once, untimed); every other magic and shell line does not.
+TIMING_MAGICS = ("time", "timeit")
+_TIMEIT_OPTIONS = re.compile(r"^(\s*(-[nrp]\s*[\d.]+|-v\s*\w+|-[tcqo]))*\s*")
+
+_transformer = TransformerManager()
 
 
 class CellTimeout(BaseException):
     """Raised inside a cell that ran past its time limit (not an Exception: not swallowed)."""
 
 
-def neutralise_magics(source: str) -> tuple[str, list[str]]:
-    """Replace magics and shell escapes with `pass`; return the code and what was skipped."""
-    lines = source.splitlines()
-    skipped: list[str] = []
-    if lines and lines[0].lstrip().startswith("%%"):
-        first = lines[0].strip()
-        skipped.append(first)
-        if first.startswith(SHELL_CELL_MAGICS):
-            return "", skipped + lines[1:]
-        lines = lines[1:]
-    out = []
-    for line in lines:
-        assign = _MAGIC_ASSIGN.match(line)
-        magic = _MAGIC_LINE.match(line)
-        if assign:
-            skipped.append(line.strip())
-            out.append(assign.group(1) + "None")
-        elif magic:
-            skipped.append(magic.group(2))
-            out.append(magic.group(1) + "pass")
-        else:
-            out.append(line)
-    return "\n".join(out), skipped
+def transform(source: str) -> str:
+    """A cell's source as Python: magics and shell escapes become `get_ipython()` calls."""
+    return _transformer.transform_cell(source)
+
+
+class _Cell:
+    """One running cell: the statements that failed and the magics that did not run."""
+
+    def __init__(self, filename: str, namespace: dict[str, Any], display: bool) -> None:
+        self.filename = filename
+        self.namespace = namespace
+        self.display = display
+        self.failures: list[str] = []
+        self.ran_after_failure = False
+        self.skipped: list[str] = []
+
+    def run(self, source: str, first_line: int = 1) -> Any:
+        """Run `source` statement by statement (a SyntaxError loses all of it); return the
+        value of a last expression."""
+        tree = ast.parse(source, filename=self.filename)
+        ast.increment_lineno(tree, first_line - 1)
+        value = None
+        for position, statement in enumerate(tree.body):
+            if self.failures:
+                self.ran_after_failure = True
+            last = position == len(tree.body) - 1
+            try:
+                if last and self.display and isinstance(statement, ast.Expr):
+                    code = compile(ast.Expression(statement.value), self.filename, "eval")
+                    value = eval(code, self.namespace)  # noqa: S307 - the sandbox's purpose
+                else:
+                    code = compile(ast.Module([statement], []), self.filename, "exec")
+                    exec(code, self.namespace)  # noqa: S102 - the sandbox's purpose
+            except (CellTimeout, SystemExit):
+                raise
+            except BaseException as exc:  # noqa: BLE001 - any error is the submission's
+                self.failures.append(_error_text(exc, self.filename))
+        return value
+
+    def error(self, finished: bool) -> str | None:
+        """The failed statements, and whether the rest of a `finished` cell ran after them."""
+        if not self.failures:
+            return None
+        text = "; ".join(self.failures)
+        if finished and self.ran_after_failure:
+            text += "; the rest of the cell still ran"
+        return text
 
 
 class IPythonStub:
-    """Stands in for `get_ipython()` in exported notebooks: magics and shell do nothing."""
+    """Stands in for `get_ipython()`: what the transformed magics and shell lines call."""
 
-    def run_line_magic(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, namespace: dict[str, Any]) -> None:
+        self.namespace = namespace
+        self.cell: _Cell | None = None
+
+    def _skip(self, text: str) -> None:
+        if self.cell is not None and len(self.cell.skipped) < MAX_SKIPPED:
+            self.cell.skipped.append(text.strip())
+
+    def run_line_magic(self, name: str, line: str, _stack_depth: int = 1) -> Any:
+        if name not in TIMING_MAGICS:
+            self._skip(f"%{name} {line}")
+            return None
+        compat.note("magic_ran", f"%{name}")
+        statement = _TIMEIT_OPTIONS.sub("", line, count=1) if name == "timeit" else line
+        value = _run_source(statement, self.namespace)
+        return value if name == "time" else None
+
+    def run_cell_magic(self, name: str, line: str, cell: str) -> Any:
+        if self.cell is None:
+            return None
+        if name in TIMING_MAGICS:
+            compat.note("magic_ran", f"%%{name}")
+            if name == "timeit":
+                _run_source(_TIMEIT_OPTIONS.sub("", line, count=1), self.namespace)
+            value = self.cell.run(cell, first_line=2)
+            return value if name == "time" else None
+        if name == "capture":
+            return self._capture(line, cell)
+        if name == "writefile":
+            return self._write_file(line, cell)
+        self._skip(f"%%{name} {line}")
         return None
 
-    def run_cell_magic(self, *args: Any, **kwargs: Any) -> None:
-        return None
+    def _capture(self, line: str, cell: str) -> None:
+        compat.note("magic_ran", "%%capture")
+        stdout, stderr = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            self.cell.run(cell, first_line=2)
+        names = [word for word in line.split() if not word.startswith("-")]
+        if names:
+            self.namespace[names[0]] = CapturedOutput(stdout.getvalue(), stderr.getvalue())
 
-    def system(self, *args: Any, **kwargs: Any) -> None:
-        return None
+    def _write_file(self, line: str, cell: str) -> None:
+        words = shlex.split(line)
+        append = "-a" in words or "--append" in words
+        names = [word for word in words if not word.startswith("-")]
+        here = os.path.realpath(os.getcwd())
+        target = os.path.realpath(names[0]) if names else ""
+        if not names or os.path.commonpath([here, target]) != here:
+            self._skip(f"%%writefile {line}")
+            return
+        with open(target, "a" if append else "w", encoding="utf-8") as f:
+            f.write(cell)
+        compat.note("writefile", names[0])
 
-    getoutput = system
+    def system(self, command: str, *args: Any, **kwargs: Any) -> None:
+        self._skip(f"!{command}")
+
+    def getoutput(self, command: str, *args: Any, **kwargs: Any) -> list[str]:
+        self._skip(f"!{command}")
+        return []
+
+
+class CapturedOutput:
+    """What `%%capture NAME` assigns: the cell's printed output."""
+
+    def __init__(self, stdout: str, stderr: str) -> None:
+        self.stdout = stdout
+        self.stderr = stderr
+        self.outputs: list[Any] = []
+
+    def show(self) -> None:
+        print(self.stdout, end="")
+        print(self.stderr, end="", file=sys.stderr)
+
+    __call__ = show
+
+
+def _run_source(source: str, namespace: dict[str, Any]) -> Any:
+    """A magic's one-line statement: its value if it is an expression."""
+    tree = ast.parse(source.strip() or "None")
+    if len(tree.body) == 1 and isinstance(tree.body[0], ast.Expr):
+        return eval(compile(ast.Expression(tree.body[0].value), "<magic>", "eval"), namespace)  # noqa: S307
+    exec(compile(tree, "<magic>", "exec"), namespace)  # noqa: S102
+    return None
 
 
 def display(*objects: Any, **kwargs: Any) -> None:
@@ -88,14 +187,6 @@ def raise_timeout(signum: int, frame: Any) -> None:
     raise CellTimeout()
 
 
-def _compile(source: str, filename: str, notebook: bool) -> list[tuple[Any, bool]]:
-    tree = ast.parse(source, filename=filename)
-    if notebook and tree.body and isinstance(tree.body[-1], ast.Expr):
-        last = ast.Expression(tree.body.pop().value)
-        return [(compile(tree, filename, "exec"), False), (compile(last, filename, "eval"), True)]
-    return [(compile(tree, filename, "exec"), False)]
-
-
 def _error_text(exc: BaseException, filename: str) -> str:
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == filename]
     where = f" (line {frames[-1].lineno})" if frames else ""
@@ -103,34 +194,53 @@ def _error_text(exc: BaseException, filename: str) -> str:
         where = f" (line {exc.lineno})"
         return f"SyntaxError: {exc.msg}{where}"
     text = "".join(traceback.format_exception_only(type(exc), exc)).strip().splitlines()
-    return (text[-1] if text else type(exc).__name__)[:500] + where
+    text = (text[-1] if text else type(exc).__name__)[:500] + where
+    reason = compat.explain_missing_module(exc)
+    return f"{text}: {reason}" if reason else text
 
 
 def run_cell(
-    index: int, source: str, namespace: dict[str, Any], timeout: float, notebook: bool
+    index: int,
+    source: str,
+    namespace: dict[str, Any],
+    timeout: float,
+    notebook: bool,
+    shell: IPythonStub,
 ) -> dict[str, Any]:
-    """Run one cell; return its status ("ok", "error", "timeout", "exit"), error and time."""
+    """Run one cell; return its status ("ok", "error", "timeout", "exit"), error, time,
+    the magics that did not run and the compatibility notes of what it used."""
     filename = f"<cell {index + 1}>"
-    code, skipped = neutralise_magics(source)
+    cell = _Cell(filename, namespace, display=notebook)
+    shell.cell = cell
+    compat.take_notes()
     started = time.monotonic()
-    result: dict[str, Any] = {"status": "ok", "skipped_magics": skipped[:20]}
+    result: dict[str, Any] = {"status": "ok"}
     previous = signal.signal(signal.SIGALRM, raise_timeout)
     try:
-        compiled = _compile(code, filename, notebook)
+        code = transform(source)
         signal.setitimer(signal.ITIMER_REAL, timeout)
-        for code_object, display_it in compiled:
-            value = eval(code_object, namespace)  # noqa: S307 - the sandbox's purpose
-            if display_it and value is not None:
-                print(repr(value))
+        value = cell.run(code)
+        if value is not None:
+            print(repr(value))
     except CellTimeout:
         result.update(status="timeout", error=f"cell ran past its time limit of {timeout:g} s")
     except SystemExit as exc:
         result.update(status="exit", error=f"the cell called exit({exc.code!r})")
-    except BaseException as exc:  # noqa: BLE001 - any error is the submission's
+    except BaseException as exc:  # noqa: BLE001 - a SyntaxError loses the whole cell
         result.update(status="error", error=_error_text(exc, filename))
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
         sys.stdout.flush()
+        shell.cell = None
+    failed = cell.error(finished=result["status"] == "ok")
+    if failed and result["status"] == "ok":
+        result.update(status="error", error=failed)
+    elif failed and result["status"] != "error":
+        result["error"] += f"; before that: {failed}"
+    if cell.skipped:
+        compat.note("magic_skipped", ", ".join(f"`{s}`" for s in cell.skipped[:5]))
+    result["skipped_magics"] = cell.skipped
+    result["compat"] = compat.take_notes()
     result["seconds"] = round(time.monotonic() - started, 4)
     return result

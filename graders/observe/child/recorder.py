@@ -16,7 +16,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import datasets
+from . import compat, datasets
 
 MAX_OBJECTS = 5_000
 SNAPSHOT_ELEMENTS = 16
@@ -275,12 +275,14 @@ class Recorder:
             images = budget["test_images"] if testing else budget["images"]
             per_pass = -(-images // (self.batch_size or 1))
             if testing:
-                return itertools.islice(original(self), per_pass)
+                inner = original(self)
+                return _budgeted(self, inner, itertools.islice(inner, per_pass))
             key = (id(self), recorder.cell)
             allowance = recorder.loader_allowance.setdefault(key, per_pass * budget["epochs"])
             if allowance <= 0:
-                return iter(())
-            return recorder._spend(key, itertools.islice(original(self), per_pass))
+                return _budgeted(self, None, iter(()))
+            inner = original(self)
+            return _budgeted(self, inner, recorder._spend(key, itertools.islice(inner, per_pass)))
 
         loader_cls.__iter__ = __iter__
 
@@ -395,6 +397,48 @@ class Recorder:
             if module is obj:
                 return cell
         return -1
+
+
+class _BudgetedIterator:
+    """A loader's pass under the budget, answering as the loader's own iterator would:
+    `next()`, `.next()`, `len()` and its attributes (subclasses take its class name)."""
+
+    def __init__(self, inner: Any, batches: Any) -> None:
+        self._inner = inner
+        self._batches = batches
+
+    def __iter__(self) -> Any:
+        return self
+
+    def __next__(self) -> Any:
+        return next(self._batches)
+
+    next = compat.dataiter_next
+
+    def __len__(self) -> int:
+        return len(self._inner) if self._inner is not None else 0
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("_inner", "_batches") or self._inner is None:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        return getattr(self._inner, name)
+
+
+_BUDGETED_CLASSES: dict[str, type] = {}
+
+
+def _budgeted(loader: Any, inner: Any, batches: Any) -> _BudgetedIterator:
+    """`batches` of `loader` in an iterator named like the one the loader itself makes."""
+    from torch.utils.data import dataloader
+
+    own = dataloader._SingleProcessDataLoaderIter
+    if loader.num_workers:
+        own = dataloader._MultiProcessingDataLoaderIter
+    cls = _BUDGETED_CLASSES.get(own.__name__)
+    if cls is None:
+        names = {"__qualname__": own.__qualname__, "__module__": own.__module__}
+        cls = _BUDGETED_CLASSES[own.__name__] = type(own.__name__, (_BudgetedIterator,), names)
+    return cls(inner, batches)
 
 
 class _AfterImport(importlib.abc.MetaPathFinder):
