@@ -14,7 +14,7 @@ import pytest
 from graders.assignments import Assignment, get_assignment
 from graders.bundle import make_bundle, read_bundle, write_bundle
 from graders.engine import Expectations, Grader, Options
-from graders.judge.kinds.base import CheckBase
+from graders.judge.kinds.base import CheckBase, Compared
 from graders.judge.verdict import RunView, Seen
 from graders.load import read_submission, with_entry
 from graders.rubric import Rubric
@@ -48,15 +48,19 @@ def _canonical(number: float) -> float:
 
 
 def _distinctive(number: float) -> bool:
-    """Small whole numbers (shapes, points, indices) are everywhere in a rubric: a search
-    for them says nothing."""
-    return not (number.is_integer() and abs(number) < 100)
+    """Whole numbers below 100 (shapes, points, indices) and decimals of at most three
+    significant digits (learning rates, thresholds, tolerances) are everywhere in a rubric:
+    a search for them says nothing."""
+    if number.is_integer():
+        return abs(number) >= 100
+    return _canonical(float(f"{number:.3g}")) != number
 
 
 def _protected(rubric: Rubric, expectations: Expectations) -> dict[str, set[float]]:
     """Per check, the numbers a bundle must not carry: the expected values of every hidden
-    check and of every `value` check (an answer to a numeric question). A hidden check's
-    reference observation that a public check asks for too is public by the rubric's design."""
+    check and of every `value` check (an answer to a numeric question). The results of a
+    hidden function or gradient check's reference call that a public check also compares
+    are public by the rubric's design (autograd's Q6 gradients are Q5's)."""
     public_requests = {
         json.dumps(request, sort_keys=True)
         for question in rubric.questions
@@ -69,18 +73,27 @@ def _protected(rubric: Rubric, expectations: Expectations) -> dict[str, set[floa
         for check in question.checks:
             if check.visibility == "public" and check.kind != "value":
                 continue
-            records = expectations.get(f"{question.id}/{check.id}", {})
-            values = [
-                record.get("value")
-                for local, record in records.items()
-                if check.kind == "value"
+            records = {
+                local: record
+                for local, record in expectations.get(f"{question.id}/{check.id}", {}).items()
+                if isinstance(check, Compared)
                 or json.dumps(check.reference_requests()[local], sort_keys=True)
                 not in public_requests
-            ]
-            numbers = {_canonical(n) for n in _numbers(values) if _distinctive(n)}
+            }
+            values = _expected_values(check, records)
+            numbers = {c for c in map(_canonical, _numbers(values)) if _distinctive(c)}
             if numbers:
                 out[f"{question.id}/{check.id}"] = numbers
     return out
+
+
+def _expected_values(check: CheckBase, records: dict[str, Any]) -> list[Any]:
+    """What a check compares with: the reference quantity of a compared check (a parameter
+    count, not the model's shapes), else every value its reference records hold."""
+    if isinstance(check, Compared):
+        accepted = check.expectations(Seen(records)).values()
+        return [np.asarray(v).ravel().tolist() for v in accepted if v is not None]
+    return [record.get("value") for record in records.values()]
 
 
 @pytest.fixture(scope="module")
