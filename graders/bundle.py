@@ -1,7 +1,9 @@
 """Self-check bundles: an assignment's public checks and their precomputed expectations.
 
 A bundle holds no reference code, no hidden check and no expected value of a
-hidden check, so it can be handed to students with the engine alone.
+hidden check, so it can be handed to students with the engine alone. Of each
+public check's expectation records it keeps only the fields the check's kind
+reads (`bundle_expectations`): a shape check keeps the shape, not the output.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .assignments import Assignment
-from .engine import Grader, Options
+from .engine import Expectations, Grader, Options
+from .judge.verdict import Seen
 from .report.files import write_atomic
 from .rubric import Rubric, RubricError
 
@@ -21,18 +24,29 @@ BUNDLE_SUFFIX = ".dlgrade.json"
 
 
 def make_bundle(assignment: Assignment, options: Options | None = None) -> dict:
-    """The bundle of one assignment (runs the reference once if not cached)."""
+    """The bundle of one assignment (runs the reference once if not cached: the same
+    run, and cache, as grading every check)."""
     cache_dir = options.cache_dir if options else None
-    grader = Grader(assignment, Options(public_only=True, cache_dir=cache_dir))
-    public = grader.rubric
-    expectations = grader.expectations()
-    keep = {f"{q.id}/{c.id}" for q in public.questions for c in q.checks}
+    expectations = Grader(assignment, Options(cache_dir=cache_dir)).expectations()
+    public = assignment.rubric.public_only()
     return {
         "format": FORMAT,
         "assignment": public.assignment,
         "rubric": public.model_dump(mode="json"),
-        "expectations": {k: v for k, v in expectations.items() if k in keep},
+        "expectations": public_expectations(public, expectations),
     }
+
+
+def public_expectations(public: Rubric, expectations: Expectations) -> Expectations:
+    """Of each check of `public`, only the expectation fields its kind reads."""
+    out: Expectations = {}
+    for question in public.questions:
+        for check in question.checks:
+            key = f"{question.id}/{check.id}"
+            records = check.bundle_expectations(Seen(expectations.get(key, {})))
+            if records:
+                out[key] = records
+    return out
 
 
 def write_bundle(assignment: Assignment, path: Path, options: Options | None = None) -> None:

@@ -105,6 +105,11 @@ class CheckBase(Strict):
         """The reference answers this check knows, by convention name, as JSON."""
         return {}
 
+    def bundle_expectations(self, expected: Seen) -> dict[str, dict[str, Any]]:
+        """The expectation records a self-check bundle carries for this check: only the
+        fields `judge` reads (none for a kind that reads no expectation)."""
+        return {}
+
 
 class Compared(CheckBase):
     """A check that compares one observed quantity with one or more accepted ones."""
@@ -137,6 +142,17 @@ class Compared(CheckBase):
     def quantity(self, value: Any) -> Any:
         """The compared quantity from a probe's answer."""
         return value
+
+    def bundled(self, value: Any) -> Any:
+        """The part of a reference observation that `quantity` reads."""
+        raise NotImplementedError(f"kind {self.kind!r} does not say what a bundle keeps")
+
+    def bundle_expectations(self, expected: Seen) -> dict[str, dict[str, Any]]:
+        return {
+            name: {"ok": True, "value": self.bundled(expected.value(name))}
+            for name, e in self.accepted().items()
+            if e.reference is not None and expected.ok(name)
+        }
 
     def requests(self) -> dict[str, Request]:
         return {"target": self.observe(self.target)}

@@ -82,6 +82,16 @@ class ValueCheck(Compared):
                 continue
         raise NotNumeric("no number was found")
 
+    def bundled(self, value: Any) -> Any:
+        """The first numeric candidate alone, the one `quantity` compares."""
+        for _, observation in _candidates(value):
+            try:
+                numbers(observation)
+            except NotNumeric:
+                continue
+            return {"candidates": [{"where": "reference", "value": observation}]}
+        return {"candidates": []}
+
     def _numeric(self, seen: Seen) -> list[tuple[str, np.ndarray]]:
         found = []
         if seen.ok("target"):
@@ -190,6 +200,10 @@ class ShapeCheck(Compared):
             raise NotNumeric("nothing found")
         return shape_of(candidates[0][1])
 
+    def bundled(self, value: Any) -> Any:
+        """The shape alone, without the values of the output or of the value."""
+        return {"output": {"type": "shape", "value": self.quantity(value)}}
+
     def matches(self, found: Any, expected: Any) -> bool:
         return list(found) == list(expected)
 
@@ -212,6 +226,18 @@ class ParametersCheck(Compared):
         if self.measure == "tensors":
             return len(value["param_shapes"])
         return value["param_shapes"][self.index]
+
+    def bundled(self, value: Any) -> Any:
+        """The measured field alone; `param_shapes` keeps its length (the number of
+        tensors) and only the compared shape."""
+        if self.measure == "count":
+            return {"param_count": value["param_count"]}
+        if self.measure == "trainable":
+            return {"trainable_count": value["trainable_count"]}
+        shapes: list[Any] = [None] * len(value["param_shapes"])
+        if self.measure == "shape" and self.index < len(shapes):
+            shapes[self.index] = value["param_shapes"][self.index]
+        return {"param_shapes": shapes}
 
     def matches(self, found: Any, expected: Any) -> bool:
         return found == expected or list(np.atleast_1d(found)) == list(np.atleast_1d(expected))
