@@ -73,7 +73,7 @@ def test_write_reports_writes_every_file(tmp_path: Path) -> None:
 
 def test_gradebook_rows(tmp_path: Path) -> None:
     text = gradebook_csv(["q4"], [result()])
-    assert text.splitlines() == ["student,q4,total,max,error", "kim,0,0,4,"]
+    assert text.splitlines() == ["student,q4,total,max,grader_errors,error", "kim,0,0,4,0,"]
 
 
 def test_student_feedback_hides_expected_values_of_hidden_checks() -> None:
