@@ -36,7 +36,8 @@ def status(result: SubmissionResult) -> str:
     """A few words on how the run went (the feedback file has the details); a grader
     error comes first: the total beside it counts only the checks that were graded."""
     if result.grader_errors or result.grader_error:
-        return f"[bold red]{escape(result.incomplete())}[/bold red]"
+        count = result.grader_errors
+        return f"[bold red]grader error[/bold red] ({count} check{'s' if count != 1 else ''})"
     if result.error:
         return "unreadable"
     if result.notes and result.notes[0].startswith("stopped"):
