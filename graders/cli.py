@@ -53,15 +53,15 @@ barriers held for each submission, and `grade` names any that did not.
 
 EXIT_UNREADABLE = 1
 EXIT_GRADER_ERROR = 3
-EXIT_NOTE = f"""\
-exit status: 0 when every submission was graded; {EXIT_UNREADABLE} when some file could not be
-read (it scores 0 with its error; the rest is graded); 2 for a wrong command, rubric or
-data root; {EXIT_GRADER_ERROR} when the grader's own code failed on some check: those checks
-are "grader error", not the student's zero, the submission's total counts only the checks
-that were graded, one line per affected submission is printed, and with --out DIR every
-traceback is in DIR/{GRADER_ERRORS_LOG} ({EXIT_GRADER_ERROR} wins over {EXIT_UNREADABLE}).
-`grade --self` and `grade verify` exit with {EXIT_GRADER_ERROR} on a grader error too.
-"""
+EXIT_NOTE = """\
+exit status: 0 when every submission was graded; {u} when some file could not be read
+(it scores 0 with its error, the rest is graded); 2 for a wrong command, rubric or data
+root; {g} when the grader's own code failed on some check: those checks are "grader
+error", not the student's zero, the submission's total counts only the checks that were
+graded, one line per affected submission is printed, and with --out DIR every traceback
+is in DIR/{log}. {g} wins over {u}; `grade --self` and `grade verify` also exit with {g}
+on a grader error.
+""".format(u=EXIT_UNREADABLE, g=EXIT_GRADER_ERROR, log=GRADER_ERRORS_LOG)  # noqa: UP032
 
 console = Console(highlight=False)
 if not console.is_terminal:
