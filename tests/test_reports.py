@@ -110,6 +110,7 @@ def test_a_grader_error_is_not_presented_as_the_students_zero(tmp_path: Path) ->
     assert failed.grader_errors == 1 and not failed.full_marks
     text = feedback_markdown(failed)
     assert "**Score: 0 / 7 (1 check not graded: grader error)**" in text
+    assert "## q4: softmax (0 / 4, 2 more for the TA, incomplete: grader error)" in text
     assert f"- ⚠ `mse` (not graded) {GRADER_ERROR_MESSAGE}" in text
     assert "RuntimeError" not in text
     assert status(failed) == "[bold red]grader error[/bold red] (1 check)"

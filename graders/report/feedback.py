@@ -35,6 +35,8 @@ def feedback_markdown(result: SubmissionResult, show_detail: bool = False) -> st
         pending = (
             f", {question.pending_manual:g} more for the TA" if question.pending_manual else ""
         )
+        if any(check.status == GRADER_ERROR for check in question.checks):
+            pending += ", incomplete: grader error"
         lines += [
             f"## {question.id}: {question.title} ({question.score:g} / "
             f"{question.max_score:g}{pending})",

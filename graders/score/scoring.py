@@ -69,11 +69,7 @@ class SubmissionResult:
 
     @property
     def full_marks(self) -> bool:
-        return (
-            self.error is None
-            and not self.grader_errors
-            and abs(self.score - self.max_score) < 1e-9
-        )
+        return self.error is None and not self.faults() and abs(self.score - self.max_score) < 1e-9
 
     @property
     def grader_errors(self) -> int:
