@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .load.submissions import Submission
-from .rubric import Rubric, RubricError, load_rubric
+from .rubric import Rubric, RubricError, load_rubric, provided_folder
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,10 +30,18 @@ class Assignment:
     origin: Path
     reference: Path | None = None
     expectations: dict[str, dict[str, Any]] | None = field(default=None, repr=False)
+    provided_dir: Path | None = None
 
     @property
     def id(self) -> str:
         return self.rubric.assignment
+
+    def provided_files(self) -> list[tuple[Path, str]]:
+        """The course-provided files the rubric lists, each with its path in a run's folder
+        (none from a bundle, which carries no files)."""
+        if self.provided_dir is None:
+            return []
+        return [(self.provided_dir / name, name) for name in self.rubric.provided]
 
 
 def load_assignment_file(path: Path) -> Assignment:
@@ -42,7 +50,9 @@ def load_assignment_file(path: Path) -> Assignment:
     if rubric.reference:
         candidate = reference_dir() / f"{rubric.reference}.py"
         reference = candidate if candidate.exists() else None
-    return Assignment(rubric=rubric, origin=path, reference=reference)
+    return Assignment(
+        rubric=rubric, origin=path, reference=reference, provided_dir=provided_folder(path, rubric)
+    )
 
 
 def all_assignments() -> list[Assignment]:
@@ -64,14 +74,19 @@ def get_assignment(assignment_id: str) -> Assignment:
 
 
 def detect(submission: Submission, candidates: list[Assignment]) -> Assignment:
-    """The assignment a submission belongs to: its notebook metadata, else the rubric whose
-    `detect` names it defines most of. Raises `RubricError` when that is not clear."""
+    """The assignment a submission belongs to: its notebook metadata, else the only rubric whose
+    `entry` names a file of a folder without a clear entry, else the rubric whose `detect`
+    names it defines most of. Raises `RubricError` when that is not clear."""
     if submission.assignment_hint:
         for assignment in candidates:
             if assignment.id == submission.assignment_hint:
                 return assignment
     if len(candidates) == 1:
         return candidates[0]
+    if submission.entry_choices:  # a folder whose files do not say which one runs
+        named = [a for a in candidates if set(a.rubric.entry) & set(submission.entry_choices)]
+        if len(named) == 1:
+            return named[0]
     source = submission.source
     hits = {
         a.id: sum(1 for name in a.rubric.detect if re.search(rf"\b{re.escape(name)}\b", source))

@@ -82,7 +82,15 @@ def _options(args: argparse.Namespace, public_only: bool = False) -> Options:
         cell_timeout=getattr(args, "cell_timeout", None),
         total_timeout=getattr(args, "timeout", None),
         cache_dir=Path(args.cache_dir) if getattr(args, "cache_dir", None) else None,
+        provided=getattr(args, "provided", None),
     )
+
+
+def _folder(value: str) -> Path:
+    """An argument that must name an existing folder."""
+    if not Path(value).is_dir():
+        raise argparse.ArgumentTypeError(f"{value}: not a folder; give the folder of course files")
+    return Path(value).absolute()
 
 
 def _grade_parser() -> argparse.ArgumentParser:
@@ -121,6 +129,13 @@ def _grade_parser() -> argparse.ArgumentParser:
         "--full",
         action="store_true",
         help="with --self: train as written instead of under the fast budget",
+    )
+    parser.add_argument(
+        "--provided",
+        type=_folder,
+        metavar="DIR",
+        help="a folder of files the course handed out (helper modules, data), copied into "
+        "every run before the submission's own files (a student's file of the same name wins)",
     )
     parser.add_argument(
         "--checkpoint",
@@ -468,8 +483,8 @@ def _cmd_data(args: argparse.Namespace) -> int:
         else:
             missing += 1
             console.print(
-                f"  {entry.name:<14} missing  run `grade data prepare --from DIR` "
-                f"(e.g. ../shared/datasets)",
+                f"  {entry.name:<14} missing  {entry.detail}: run `grade data prepare "
+                f"--from DIR` (e.g. ../shared/datasets)",
                 markup=False,
             )
     return 1 if missing and args.action == "status" else 0

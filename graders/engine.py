@@ -22,7 +22,7 @@ from .assignments import Assignment
 from .data import DATASETS, DataError, DataRoot, resolve_data_root
 from .judge.routing import Routing, reference_seen, route
 from .judge.verdict import RunView, Seen, Verdict, grader_error, not_graded
-from .load import Submission, read_submission
+from .load import Submission, read_submission, with_entry
 from .load.submissions import student_id
 from .observe.limits import Limits
 from .observe.protocol import Plan
@@ -51,6 +51,7 @@ class Options:
     data_dir: Path | None = None
     fast: bool = False
     checkpoint: str | None = None
+    provided: Path | None = None  # a folder of course files copied into every run
 
     @property
     def budget(self) -> dict[str, int] | None:
@@ -140,7 +141,10 @@ class Grader:
             },
             budget=budget,
         )
-        return run(plan, limits, files_from=submission.folder)
+        provided = self.assignment.provided_files()
+        if self.options.provided is not None:
+            provided.append((self.options.provided, "."))
+        return run(plan, limits, files_from=submission.folder, provided=provided)
 
     # -- expectations -------------------------------------------------------
 
@@ -209,8 +213,14 @@ class Grader:
 
     def grade(self, submission: Submission) -> SubmissionResult:
         """Grade one read submission (an unreadable one scores zero with its error). A failure
-        of the grader's own code while learning the expectations, running or judging it makes
-        the result a grader error, with the traceback."""
+        of the grader's own code while learning the expectations, reading, running or judging
+        it makes the result a grader error, with the traceback."""
+        try:
+            submission = with_entry(submission, self.rubric.entry)
+        except Exception as exc:  # noqa: BLE001 - the reader's fault, not the student's
+            return self._grader_failed(
+                submission, f"reading the submission: {_describe(exc)}", traceback.format_exc()
+            )
         if submission.error:
             return self._unreadable(submission)
         expectations = self._learnt_expectations()

@@ -20,7 +20,11 @@ import numpy as np
 import pytest
 import torchvision
 
+from graders.cli import main
 from graders.data import DATASETS, DataError, DataRoot, prepare, resolve_data_root
+from graders.observe.limits import Limits
+from graders.observe.protocol import Plan
+from graders.observe.runner import run
 from tests.synthetic_data import (
     CIFAR_CLASSES,
     source_labels,
@@ -67,6 +71,12 @@ def read(public: Path, name: str, train: bool) -> torchvision.datasets.VisionDat
         return cls(public, train=train, download=False)
 
 
+def are_placeholders(targets: object, name: str) -> bool:
+    """Whether test labels read from public/ are the placeholders: every class in turn."""
+    labels = np.asarray(targets)
+    return np.array_equal(labels, np.arange(labels.size) % DATASETS[name].num_classes)
+
+
 def files_under(folder: Path) -> dict[str, float]:
     """Every file under `folder` with its modification time."""
     return {str(p.relative_to(folder)): p.stat().st_mtime for p in folder.rglob("*")}
@@ -84,7 +94,8 @@ def test_public_copy_reads_in_torchvision_with_placeholder_test_labels(
     assert (len(train), len(test)) == (600, 200)
     image, _ = test[0]
     assert list(torchvision.transforms.functional.to_tensor(image).shape) == info.image_shape
-    assert set(np.asarray(test.targets).tolist()) == {0}
+    assert are_placeholders(test.targets, name)
+    assert not np.array_equal(np.asarray(test.targets), true_test_labels(source, name))
     assert np.array_equal(np.asarray(train.targets), source_labels(source, name, train=True))
     true = prepared.test_labels(name)
     assert true.dtype == np.int64
@@ -152,7 +163,7 @@ def test_preparing_twice_replaces_cleanly(prepared: DataRoot, source: Path) -> N
     for name in NAMES:
         assert prepared.available(name)
         assert np.array_equal(prepared.test_labels(name), first[name])
-    assert set(np.asarray(read(prepared.public, "mnist", False).targets).tolist()) == {0}
+    assert are_placeholders(read(prepared.public, "mnist", False).targets, "mnist")
     assert not (prepared.path / ".staging").exists()
 
 
@@ -198,8 +209,66 @@ def test_truncated_source_file_is_reported(root: DataRoot, source: Path) -> None
 
 
 def test_a_public_copy_with_placeholders_is_refused(prepared: DataRoot, tmp_path: Path) -> None:
-    with pytest.raises(DataError, match="test labels are all the same"):
+    with pytest.raises(DataError, match="test labels are a data root's placeholders"):
         prepare(DataRoot(tmp_path / "other"), prepared.public, ["mnist"])
+
+
+def test_a_public_copy_of_an_older_root_with_zero_placeholders_is_refused(
+    prepared: DataRoot, tmp_path: Path
+) -> None:
+    _age(prepared, "mnist")
+    with pytest.raises(DataError, match="test labels are a data root's placeholders"):
+        prepare(DataRoot(tmp_path / "other"), prepared.public, ["mnist"])
+
+
+# -- roots prepared by an older dlgrade (all-zero placeholders) -------------------
+
+
+def _age(root: DataRoot, name: str) -> None:
+    """Make dataset `name` of `root` look prepared by an older dlgrade: placeholders all 0,
+    and a manifest entry that does not say how they were made."""
+    if DATASETS[name].layout == "idx":
+        labels = root.folder(name) / "raw" / "t10k-labels-idx1-ubyte"
+        data = labels.read_bytes()
+        labels.write_bytes(data[:8] + bytes(len(data) - 8))
+    else:
+        batch_file = root.folder(name) / "test_batch"
+        with open(batch_file, "rb") as f:
+            batch = pickle.load(f, encoding="latin1")
+        with open(batch_file, "wb") as f:
+            pickle.dump({**batch, "labels": [0] * len(batch["labels"])}, f, protocol=4)
+    entry = dict(root.manifest()[name])
+    entry.pop("placeholders")
+    entry["test_labels"] = "placeholders (all 0) in public/; true ones in labels/"
+    root.set_entry(name, entry)
+
+
+def test_an_older_root_needs_prepare_again(
+    prepared: DataRoot, source: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _age(prepared, "cifar10")
+    assert not prepared.available("cifar10") and prepared.available("mnist")
+    with pytest.raises(DataError) as caught:
+        prepared.require("cifar10")
+    message = str(caught.value)
+    assert "CIFAR-10" in message and "older dlgrade" in message and "\n" not in message
+    assert "grade data prepare --from DIR` again" in message
+    assert main(["data", "status", "--data-dir", str(prepared.path)]) == 1
+    out = capsys.readouterr().out
+    assert "cifar10" in out and "older dlgrade (test-label placeholders all 0)" in out
+    prepare(prepared, source, ["cifar10"])
+    assert prepared.available("cifar10")
+    assert are_placeholders(read(prepared.public, "cifar10", False).targets, "cifar10")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_placeholders_of_every_dataset_cover_every_class_equally(
+    prepared: DataRoot, name: str
+) -> None:
+    targets = np.asarray(read(prepared.public, name, False).targets)
+    counts = np.bincount(targets, minlength=DATASETS[name].num_classes)
+    assert counts.size == DATASETS[name].num_classes and counts.min() >= 1
+    assert counts.max() - counts.min() <= 1
 
 
 # -- interruptions --------------------------------------------------------------
@@ -288,7 +357,7 @@ def test_cifar_rebuilt_from_jpeg_copy(root: DataRoot, source: Path) -> None:
     status = {s.name: s for s in root.status()}["cifar10"]
     assert status.detail.startswith(f"rebuilt from JPEG copy {source / 'cifar10-jpeg'}")
     test = read(root.public, "cifar10", False)
-    assert len(test) == 200 and set(test.targets) == {0}
+    assert len(test) == 200 and are_placeholders(test.targets, "cifar10")
     assert np.array_equal(root.test_labels("cifar10"), expected)
 
 
@@ -321,7 +390,7 @@ def test_download_is_converted_like_a_local_copy(
     assert root.status()[0].detail.startswith("download, prepared")
     assert not list(root.public.rglob("*.gz"))
     assert np.array_equal(root.test_labels("mnist"), true_test_labels(source, "mnist"))
-    assert set(np.asarray(read(root.public, "mnist", False).targets).tolist()) == {0}
+    assert are_placeholders(read(root.public, "mnist", False).targets, "mnist")
 
 
 def test_failed_download_is_one_line(root: DataRoot, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -389,7 +458,7 @@ def test_prepare_real_datasets(tmp_path: Path) -> None:
     for name, info in DATASETS.items():
         train, test = read(root.public, name, True), read(root.public, name, False)
         assert (len(train), len(test)) == (info.train_size, info.test_size)
-        assert set(np.asarray(test.targets).tolist()) == {0}
+        assert are_placeholders(test.targets, name)
         assert len(root.test_labels(name)) == info.test_size
     cifar = {s.name: s for s in root.status()}["cifar10"]
     assert cifar.detail.startswith("rebuilt from JPEG copy")
@@ -397,3 +466,46 @@ def test_prepare_real_datasets(tmp_path: Path) -> None:
     assert np.array_equal(root.test_labels("cifar10"), labels["test_labels"])
     assert np.array_equal(read(root.public, "cifar10", True).targets, labels["train_labels"])
     assert np.array_equal(root.test_labels("mnist"), true_test_labels(shared, "mnist"))
+
+
+PER_CLASS_ACCURACY = """
+import torch, torchvision, torchvision.transforms as T
+transform = T.Compose([T.ToTensor(), T.Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5))])
+testset = torchvision.datasets.CIFAR10(root='./data', train=False, download=True,
+                                       transform=transform)
+testloader = torch.utils.data.DataLoader(testset, batch_size=4, shuffle=False)
+classes = ('plane', 'car', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck')
+net = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(3 * 32 * 32, 10))
+class_correct = list(0. for i in range(10))
+class_total = list(0. for i in range(10))
+with torch.no_grad():
+    for data in testloader:
+        images, labels = data
+        outputs = net(images)
+        _, predicted = torch.max(outputs, 1)
+        c = (predicted == labels).squeeze()
+        for i in range(4):
+            label = labels[i]
+            class_correct[label] += c[i].item()
+            class_total[label] += 1
+for i in range(10):
+    print('Accuracy of %5s : %2d %%' % (classes[i], 100 * class_correct[i] / class_total[i]))
+"""
+
+
+def test_the_tutorials_per_class_accuracy_loop_runs_in_the_sandbox(
+    synthetic_data_root: DataRoot,
+) -> None:
+    plan = Plan(
+        cells=[PER_CLASS_ACCURACY],
+        probes=[],
+        cell_timeout=60,
+        data_root=str(synthetic_data_root.public),
+        datasets={
+            name: {"class": info.torchvision_class, "folder": info.folder}
+            for name, info in DATASETS.items()
+        },
+    )
+    result = run(plan, Limits(cell_timeout=60, total_timeout=120))
+    assert [c.status for c in result.cells] == ["ok"], result.cells[0].error
+    assert result.stdout.count("Accuracy of") == 10

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from unittest import mock
 
@@ -80,7 +81,8 @@ def test_an_untrained_network_earns_no_accuracy(tmp_path: Path) -> None:
 def test_test_labels_inside_the_sandbox_are_placeholders(tmp_path: Path) -> None:
     checks = q2_checks(CHEAT, tmp_path)
     assert checks["accuracy"].score == 0
-    assert "test accuracy 10.0%" in checks["accuracy"].message
+    accuracy = re.search(r"test accuracy ([\d.]+)%", checks["accuracy"].message)
+    assert accuracy is not None and float(accuracy.group(1)) < 20  # chance: 10%
 
 
 def test_missing_data_is_not_graded_with_the_fix(tmp_path: Path, monkeypatch, capsys) -> None:

@@ -1,7 +1,8 @@
 """The data root: MNIST, Fashion-MNIST and CIFAR-10 for the grader, true test labels kept apart.
 
 `prepare` fills a data root once (from a local copy or a download); sandboxed
-code reads `DataRoot.public` through torchvision, where every test label is 0;
+code reads `DataRoot.public` through torchvision, where the test labels are
+placeholders (every class in turn);
 the grader reads the true ones with `DataRoot.test_labels`.
 """
 

@@ -64,8 +64,19 @@ def write_cifar_batch(path: Path, batch: dict[str, Any]) -> None:
         pickle.dump(batch, f, protocol=4)
 
 
+# How the placeholder test labels in public/ are made, recorded in the manifest: a data
+# root without it was prepared by an older dlgrade whose placeholders were all 0, so that a
+# per-class accuracy loop (`class_correct[i] / class_total[i]`) divided by zero.
+PLACEHOLDERS = "index modulo the number of classes"
+
+
+def placeholder_labels(count: int, num_classes: int) -> np.ndarray:
+    """The placeholder test labels (int64): every class in turn, meaningless, never graded."""
+    return np.arange(count, dtype=np.int64) % num_classes
+
+
 def hide_test_labels(info: DatasetInfo, folder: Path) -> np.ndarray:
-    """Replace the test labels in `folder` by zeros, returning the true ones (int64).
+    """Replace the test labels in `folder` by placeholders, returning the true ones (int64).
 
     `folder` is the dataset's folder in torchvision's layout. The placeholder file
     keeps the format and length of the original, so torchvision still reads it.
@@ -77,14 +88,15 @@ def hide_test_labels(info: DatasetInfo, folder: Path) -> np.ndarray:
         labels = read_idx_labels(labels_file)
         images = idx_header(folder / "raw" / "t10k-images-idx3-ubyte", IDX_IMAGES_MAGIC)[0]
         _check_test_labels(info, labels, images)
-        write_idx_labels(labels_file, np.zeros_like(labels))
+        write_idx_labels(labels_file, placeholder_labels(labels.size, info.num_classes))
         return labels
     batch_file = folder / "test_batch"
     batch = read_cifar_batch(batch_file)
     labels = np.asarray(batch["labels"], dtype=np.int64)
     _check_test_labels(info, labels, len(batch["data"]))
     neutral = [f"{i:05d}.png" for i in range(len(labels))]  # original names hint at the class
-    write_cifar_batch(batch_file, {**batch, "labels": [0] * len(labels), "filenames": neutral})
+    placeholders = placeholder_labels(labels.size, info.num_classes).tolist()
+    write_cifar_batch(batch_file, {**batch, "labels": placeholders, "filenames": neutral})
     return labels
 
 
@@ -94,8 +106,11 @@ def _check_test_labels(info: DatasetInfo, labels: np.ndarray, images: int) -> No
         raise DataError(f"{labels.size} test labels for {images} test images")
     if labels.size and (labels.min() < 0 or labels.max() >= info.num_classes):
         raise DataError(f"test labels outside 0..{info.num_classes - 1}")
-    if np.unique(labels).size < 2:
+    if np.unique(labels).size < 2 or np.array_equal(
+        labels, placeholder_labels(labels.size, info.num_classes)
+    ):
         raise DataError(
-            "the test labels are all the same, like a data root's placeholders: "
+            "the test labels are a data root's placeholders (all the same, or every class "
+            "in turn): "
             "prepare from the original files"
         )

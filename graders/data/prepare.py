@@ -2,7 +2,7 @@
 
 Each dataset is built in a staging folder under the root (copied, rebuilt or
 downloaded; then its test labels are moved to labels/ and replaced in the
-torchvision files by zeros) and only then renamed into public/. The manifest
+torchvision files by placeholders) and only then renamed into public/. The manifest
 entry is dropped before the swap and written after it, so an interrupted
 prepare never leaves a dataset that `DataRoot.available` reports as present;
 a failed re-prepare leaves the previous copy in place.
@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from .catalog import DATASETS, DataError, DatasetInfo, dataset
-from .formats import hide_test_labels
+from .formats import PLACEHOLDERS, hide_test_labels
 from .root import DataRoot
 from .sources import fetch, lacking
 
@@ -142,7 +142,8 @@ def _install(
             "prepared_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "source": origin,
             "test_size": int(labels.size),
-            "test_labels": f"placeholders (all 0) in public/; true ones in "
+            "test_labels": f"placeholders in public/; true ones in "
             f"{labels_file.relative_to(root.path)}",
+            "placeholders": PLACEHOLDERS,
         },
     )

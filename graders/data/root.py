@@ -1,6 +1,6 @@
 """The data root: datasets in torchvision's layouts for the sandbox, true test labels beside them.
 
-ROOT/public/MNIST/raw/...            what the sandbox sees (test labels all 0)
+ROOT/public/MNIST/raw/...            what the sandbox sees (test labels are placeholders)
 ROOT/public/FashionMNIST/raw/...
 ROOT/public/cifar-10-batches-py/...
 ROOT/labels/<name>-test.npy          the true test labels (int64), never in public/
@@ -19,8 +19,11 @@ from typing import Any
 import numpy as np
 
 from .catalog import DATASETS, DataError, dataset
+from .formats import PLACEHOLDERS
 
 MANIFEST = "dlgrade-data.json"
+NOT_PREPARED = "not prepared"
+OUTDATED = "prepared by an older dlgrade (test-label placeholders all 0)"
 FIX = (
     "run `grade data prepare --from DIR` (e.g. ../shared/datasets) "
     "or `grade data prepare` with internet"
@@ -95,8 +98,11 @@ class DataRoot:
     def _missing(self, name: str) -> str | None:
         """Why dataset `name` is not usable, or None when it is."""
         info = dataset(name)
-        if name not in self.manifest():
-            return "not prepared"
+        entry = self.manifest().get(name)
+        if entry is None:
+            return NOT_PREPARED
+        if entry.get("placeholders") != PLACEHOLDERS:
+            return OUTDATED
         folder = self.folder(name)
         for path in [*(folder / f for f in info.files), self.labels_file(name)]:
             if not path.is_file():
@@ -110,9 +116,15 @@ class DataRoot:
     def require(self, name: str) -> None:
         """Raise a one-line DataError with the fix when dataset `name` is not available."""
         missing = self._missing(name)
+        title = dataset(name).title
+        if missing == OUTDATED:
+            raise DataError(
+                f"{title} in the data root {self.path} was {OUTDATED}; "
+                f"run `grade data prepare --from DIR` again"
+            )
         if missing is not None:
-            where = "is not in" if missing == "not prepared" else "is incomplete in"
-            raise DataError(f"{dataset(name).title} {where} the data root {self.path}: {FIX}")
+            where = "is not in" if missing == NOT_PREPARED else "is incomplete in"
+            raise DataError(f"{title} {where} the data root {self.path}: {FIX}")
 
     def test_labels(self, name: str) -> np.ndarray:
         """The true test labels of dataset `name` (int64), kept outside public/."""

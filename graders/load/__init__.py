@@ -1,5 +1,5 @@
 """Find submissions and read them into cells."""
 
-from .submissions import Submission, discover, read_submission
+from .submissions import Submission, discover, read_submission, with_entry
 
-__all__ = ["Submission", "discover", "read_submission"]
+__all__ = ["Submission", "discover", "read_submission", "with_entry"]

@@ -1,4 +1,5 @@
-"""Submissions: a notebook, a Python module, or a folder holding one plus its files.
+"""Submissions: a notebook, a Python module, or a folder: its entry, the modules it imports,
+and its other files.
 
 Reading never raises for a bad file: the submission carries an `error` line
 instead, so that it is graded zero with that reason while the batch goes on.
@@ -9,10 +10,13 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+
+from .entry import choose_entry, imported_names, reached
 
 SOURCE_SUFFIXES = (".ipynb", ".py")
 MAX_BYTES = 64 << 20
@@ -32,6 +36,7 @@ class Submission:
     folder: Path | None = None
     assignment_hint: str | None = None
     error: str | None = None
+    entry_choices: list[str] = field(default_factory=list)  # a folder's files, entry undecided
 
     @property
     def source(self) -> str:
@@ -54,9 +59,37 @@ def _sources_in(folder: Path) -> list[Path]:
     )
 
 
+def _packages_in(folder: Path) -> list[Path]:
+    """Sub-folders holding sources: packages the entry may import, or other submissions."""
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_dir() and not p.name.startswith(".") and p.name not in IGNORED and _sources_in(p)
+    )
+
+
+def _local_imports(folder: Path, sources: list[Path]) -> dict[str, set[str]]:
+    """Each local module of `folder` (a module, or a package sub-folder) and what it imports."""
+    imports: dict[str, set[str]] = {p.name: set() for p in _packages_in(folder)}
+    for path in sources:
+        if path.suffix == ".py":
+            imports[path.stem] = _imports_of(path)
+    return imports
+
+
+def _imports_of(path: Path) -> set[str]:
+    """The names a source imports (none when it cannot be read or is too large to grade)."""
+    if path.stat().st_size > MAX_BYTES:
+        return set()
+    parsed = Submission(student="", path=path)
+    (_read_notebook if path.suffix == ".ipynb" else _read_module)(path, parsed)
+    return imported_names(parsed.cells)
+
+
 def discover(paths: list[Path]) -> list[Path]:
-    """Submission paths: files as given; a folder is one submission if it holds exactly one
-    notebook or module and no sub-folders that hold sources, else each entry is one."""
+    """Submission paths: files as given; a folder whose sources form one submission (see
+    `_is_submission_folder`) as itself; any other folder holds one per entry, a file or a
+    sub-folder."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir() and _is_submission_folder(path):
@@ -73,27 +106,33 @@ def discover(paths: list[Path]) -> list[Path]:
 
 
 def _is_submission_folder(folder: Path) -> bool:
-    has_subfolders_with_sources = any(
-        p.is_dir() and not p.name.startswith(".") and p.name not in IGNORED and _sources_in(p)
-        for p in folder.iterdir()
-    )
-    return len(_sources_in(folder)) == 1 and not has_subfolders_with_sources
+    """Whether `folder` is one submission: one notebook or module and what it imports,
+    i.e. one notebook importing every module and package sub-folder beside it (or with none),
+    or one module importing all the others."""
+    sources = _sources_in(folder)
+    notebooks = [p for p in sources if p.suffix == ".ipynb"]
+    if len(notebooks) > 1:
+        return False
+    imports = _local_imports(folder, sources)
+    if notebooks:
+        return reached(_imports_of(notebooks[0]), imports) == set(imports)
+    return any(reached([p.stem], imports) == set(imports) for p in sources)
 
 
-def read_submission(path: Path) -> Submission:
-    """Read one submission; problems become `Submission.error`, never an exception."""
+def read_submission(path: Path, entry: Sequence[str] = ()) -> Submission:
+    """Read one submission; problems become `Submission.error`, never an exception.
+
+    A folder runs its entry (see `graders.load.entry`); `entry` is the rubric's list of
+    entry names, used when the folder's files do not decide it."""
     submission = Submission(student=student_id(path), path=path)
     if path.is_dir():
-        sources = _sources_in(path)
-        if len(sources) != 1:
-            names = ", ".join(p.name for p in sources) or "none"
-            submission.error = (
-                f"{path}: a submission folder must hold exactly one .ipynb or .py file "
-                f"(found: {names}); keep one and remove or rename the others"
-            )
-            return submission
         submission.folder = path
-        source = sources[0]
+        sources = _sources_in(path)
+        chosen = choose_entry(sources, _local_imports(path, sources), entry)
+        if chosen is None:
+            _undecided(submission, sources)
+            return submission
+        source = chosen
     else:
         source = path
     if not source.exists():
@@ -112,6 +151,29 @@ def read_submission(path: Path) -> Submission:
     reader(source, submission)
     if submission.error is None and not any(cell.strip() for cell in submission.cells):
         submission.error = f"{source}: holds no code; submit the notebook or module with your work"
+    return submission
+
+
+def _undecided(submission: Submission, sources: list[Path]) -> None:
+    """Mark a folder whose entry its files do not decide, with the one-line fix."""
+    submission.entry_choices = [p.name for p in sources]
+    if not sources:
+        submission.error = (
+            f"{submission.path}: holds no .ipynb or .py file; put the notebook or module in it"
+        )
+        return
+    submission.error = (
+        f"{submission.path}: cannot tell which file to run (found: "
+        f"{', '.join(submission.entry_choices)}); keep exactly one notebook, or one module "
+        f"that imports the others, or a TA names the file under the rubric's `entry:`"
+    )
+
+
+def with_entry(submission: Submission, entry: Sequence[str]) -> Submission:
+    """`submission` read again with the rubric's `entry` names when its folder's files did
+    not decide which one runs and `entry` names one of them; else `submission` itself."""
+    if set(submission.entry_choices) & set(entry):
+        return read_submission(submission.path, entry)
     return submission
 
 

@@ -19,6 +19,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -140,15 +141,33 @@ def _child_command(channel_fd: int) -> list[str]:
     return [sys.executable, "-I", "-m", "graders.observe.child", str(channel_fd)]
 
 
-def run(plan: Plan, limits: Limits, files_from: Path | None = None) -> RunResult:
-    """Run `plan` in a fresh sandboxed child; `files_from` is copied into its scratch folder."""
+def run(
+    plan: Plan,
+    limits: Limits,
+    files_from: Path | None = None,
+    provided: Sequence[tuple[Path, str]] = (),
+) -> RunResult:
+    """Run `plan` in a fresh sandboxed child. Its scratch folder gets the `provided` files
+    (each a file or folder and its path there) first, then `files_from`'s files, so that a
+    submission's own file of the same name wins."""
     scratch = tempfile.mkdtemp(prefix="dlgrade-scratch-")
     try:
+        for source, name in provided:
+            _copy_into(source, Path(scratch, name))
         if files_from is not None:
-            shutil.copytree(files_from, scratch, dirs_exist_ok=True, symlinks=True)
+            _copy_into(files_from, Path(scratch))
         return _run_in(plan, limits, scratch)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _copy_into(source: Path, target: Path) -> None:
+    """Copy file or folder `source` to `target`, merging into a folder already there."""
+    if source.is_dir():
+        shutil.copytree(source, target, dirs_exist_ok=True, symlinks=True)
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
 
 
 def _run_in(plan: Plan, limits: Limits, scratch: str) -> RunResult:

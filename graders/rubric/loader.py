@@ -56,7 +56,7 @@ def load_rubric(path: str | Path) -> Rubric:
     if not isinstance(data, dict):
         raise RubricError(f"{path}: a rubric is a YAML mapping with `assignment` and `questions`")
     try:
-        return Rubric.model_validate(data)
+        rubric = Rubric.model_validate(data)
     except ValidationError as exc:
         lines = []
         for error in exc.errors():
@@ -68,3 +68,23 @@ def load_rubric(path: str | Path) -> Rubric:
             message = error["msg"].removeprefix("Value error, ")
             lines.append(f"{where}: {_place(location) or 'rubric'}: {message}")
         raise RubricError("\n".join(dict.fromkeys(lines))) from exc
+    _check_provided(path, node, rubric)
+    return rubric
+
+
+def provided_folder(path: Path, rubric: Rubric) -> Path:
+    """Where the files a rubric's `provided` lists lie: rubrics/<assignment>/provided/."""
+    return path.parent / rubric.assignment / "provided"
+
+
+def _check_provided(path: Path, node: yaml.Node | None, rubric: Rubric) -> None:
+    """Raise `RubricError` naming each listed course-provided file that does not exist."""
+    folder = provided_folder(path, rubric)
+    lines = [
+        f"{path}:{_line_of(node, ('provided', index))}: provided[{index}]: "
+        f"{folder / name} does not exist; add it or remove it from the list"
+        for index, name in enumerate(rubric.provided)
+        if not (folder / name).exists()
+    ]
+    if lines:
+        raise RubricError("\n".join(lines))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import PurePosixPath
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..judge.kinds import Check
 
@@ -69,6 +70,16 @@ class Rubric(Strict):
     detect: list[str] = Field(
         default_factory=list, description="names a submission of this assignment defines"
     )
+    entry: list[str] = Field(
+        default_factory=list,
+        description="file names that run, in order, when a submission folder's files do not "
+        "decide it (e.g. [main.py, train.py])",
+    )
+    provided: list[str] = Field(
+        default_factory=list,
+        description="files the course hands out, relative to rubrics/<assignment>/provided/, "
+        "copied into every run before the submission's own files",
+    )
     deferred: list[Deferred] = Field(default_factory=list)
     questions: list[Question] = Field(min_length=1)
 
@@ -89,6 +100,25 @@ class Rubric(Strict):
         if self.reference and not re.fullmatch(r"[a-z_][a-z0-9_]*", self.reference):
             raise ValueError(f"reference {self.reference!r} is not a module name")
         return self
+
+    @field_validator("entry")
+    @classmethod
+    def _entry_names(cls, names: list[str]) -> list[str]:
+        for name in names:
+            if "/" in name or "\\" in name or not name.endswith((".ipynb", ".py")):
+                raise ValueError(f"{name!r} is not the name of a .ipynb or .py file")
+        return names
+
+    @field_validator("provided")
+    @classmethod
+    def _provided_paths(cls, paths: list[str]) -> list[str]:
+        for path in paths:
+            parts = PurePosixPath(path).parts
+            if not parts or path.startswith("/") or ".." in parts or "\\" in path:
+                raise ValueError(
+                    f"{path!r} is not a path inside provided/: write it relative, with /"
+                )
+        return paths
 
     @property
     def max_score(self) -> float:
