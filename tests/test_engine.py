@@ -131,9 +131,9 @@ def _captured_plans(monkeypatch, assignment, public_only: bool) -> list[str]:
     plans: list[str] = []
     real_run = engine.run
 
-    def capture(plan, limits, files_from=None):
+    def capture(plan, limits, **files):
         plans.append(json.dumps(plan.to_json()))
-        return real_run(plan, limits, files_from)
+        return real_run(plan, limits, **files)
 
     monkeypatch.setattr(engine, "run", capture)
     grader = Grader(assignment, Options(public_only=public_only))

@@ -181,10 +181,10 @@ def test_a_run_that_fails_in_the_grader_is_that_submissions_grader_error(
 ) -> None:
     real_run = engine.run
 
-    def run(plan, limits, files_from=None):
+    def run(plan, limits, **files):
         if any("'T, T, T" in cell for cell in plan.cells):
             raise OSError("injected: the runner could not start the child")
-        return real_run(plan, limits, files_from)
+        return real_run(plan, limits, **files)
 
     monkeypatch.setattr(engine, "run", run)
     out = tmp_path / "out"
