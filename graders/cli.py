@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from .assignments import Assignment, all_assignments, detect, get_assignment, rubrics_dir
 from .bundle import BUNDLE_SUFFIX, find_bundle, read_bundle, write_bundle
@@ -27,7 +28,7 @@ from .data import DATASETS, DataError, DataRoot, prepare, resolve_data_root
 from .engine import Grader, Options
 from .judge.verdict import Seen
 from .load import discover, read_submission
-from .report.files import write_atomic, write_reports
+from .report.files import GRADER_ERRORS_LOG, write_atomic, write_reports
 from .report.table import print_checks, results_table
 from .rubric import RubricError, load_rubric
 from .score import SubmissionResult
@@ -49,6 +50,18 @@ one of them at the end. Without these, connections are refused inside Python
 only and the process tree is killed by session. results.json records which
 barriers held for each submission, and `grade` names any that did not.
 """
+
+EXIT_UNREADABLE = 1
+EXIT_GRADER_ERROR = 3
+EXIT_NOTE = """\
+exit status: 0 when every submission was graded; {u} when some file could not be read
+(it scores 0 with its error, the rest is graded); 2 for a wrong command, rubric or data
+root; {g} when the grader's own code failed on some check: those checks are "grader
+error", not the student's zero, the submission's total counts only the checks that were
+graded, one line per affected submission is printed, and with --out DIR every traceback
+is in DIR/{log}. {g} wins over {u}; `grade --self` and `grade verify` also exit with {g}
+on a grader error.
+""".format(u=EXIT_UNREADABLE, g=EXIT_GRADER_ERROR, log=GRADER_ERRORS_LOG)  # noqa: UP032
 
 console = Console(highlight=False)
 if not console.is_terminal:
@@ -87,6 +100,8 @@ def _grade_parser() -> argparse.ArgumentParser:
         epilog="other commands: "
         + ", ".join(COMMANDS)
         + " (grade COMMAND --help)\n\n"
+        + EXIT_NOTE
+        + "\n"
         + SANDBOX_NOTE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -257,13 +272,34 @@ def _cmd_grade(args: argparse.Namespace) -> int:
         console.print(results_table(assignment.id, question_ids, results))
         console.print(f"{len(results)} graded in {time.monotonic() - started:.1f} s")
         _note_missing_isolation(results)
+        log = None
         if args.out:
             out = args.out / assignment.id if len(groups) > 1 else args.out
-            write_reports(out, assignment.id, question_ids, results)
+            written = write_reports(out, assignment.id, question_ids, results)
             console.print(f"wrote {out}/results.json, gradebook.csv and feedback/")
-        if any(r.error for r in results):
-            status = 1
+            log = next((p for p in written if p.name == GRADER_ERRORS_LOG), None)
+        if _note_grader_errors(results, log):
+            status = EXIT_GRADER_ERROR
+        elif any(r.error for r in results) and status != EXIT_GRADER_ERROR:
+            status = EXIT_UNREADABLE
     return status
+
+
+def _note_grader_errors(results: list[SubmissionResult], log: Path | None) -> bool:
+    """One line per submission the grader's own code failed on; whether there was one."""
+    affected = [r for r in results if r.faults()]
+    where = f"tracebacks in {log}" if log else "grade with --out DIR for the tracebacks"
+    for result in affected:
+        places = ", ".join(
+            f"the whole submission ({fault.error})" if fault.place == "submission" else fault.place
+            for fault in result.faults()
+        )
+        errors.print(
+            f"[red]grader error:[/red] {escape(result.student)}: not graded: {escape(places)}; "
+            f"{escape(where)}",
+            markup=True,
+        )
+    return bool(affected)
 
 
 def _note_missing_isolation(results: list[SubmissionResult]) -> None:
@@ -300,6 +336,12 @@ def _cmd_self(args: argparse.Namespace) -> int:
     for note in result.notes:
         console.print(f"[yellow]note:[/yellow] {note}", markup=True)
     print_checks(console, result, show_detail=args.details)
+    if result.faults():
+        errors.print(
+            f"[red]grader error:[/red] {escape(result.incomplete())}: a fault in the grader, "
+            f"not in your work; tell your TA",
+            markup=True,
+        )
     if grader.options.budget and grader.datasets():
         from .judge.kinds.trained import describe_budget
 
@@ -313,12 +355,14 @@ def _cmd_self(args: argparse.Namespace) -> int:
         f"({result.seconds:.1f} s); hidden checks are graded by your TA",
         markup=True,
     )
+    if result.faults():
+        return EXIT_GRADER_ERROR
     return 0 if result.full_marks else 1
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
     assignments = [get_assignment(i) for i in args.ids] if args.ids else all_assignments()
-    failed = []
+    failed, faulty = [], []
     for assignment in assignments:
         grader = Grader(assignment, _options(args))
         with console.status(f"verifying {assignment.id}"):
@@ -334,14 +378,21 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             f"{mark} ({result.seconds:.1f} s)",
             markup=True,
         )
+        for fault in result.faults():
+            errors.print(f"grader error: {assignment.id}: {fault.place}: {fault.error}")
+            errors.print(fault.traceback.rstrip(), markup=False, highlight=False)
+        if result.faults():
+            faulty.append(assignment.id)
         if not result.full_marks:
             failed.append(assignment.id)
     if failed:
         errors.print(
             f"[red]reference solutions short of full marks:[/red] {', '.join(failed)}", markup=True
         )
-        return 1
-    return 0
+    if faulty:
+        errors.print(f"[red]grader errors in:[/red] {', '.join(faulty)}", markup=True)
+        return EXIT_GRADER_ERROR
+    return 1 if failed else 0
 
 
 def answers(assignment: Assignment, options: Options | None = None) -> dict:

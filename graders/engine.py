@@ -10,6 +10,7 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -20,8 +21,9 @@ from . import __version__
 from .assignments import Assignment
 from .data import DATASETS, DataError, DataRoot, resolve_data_root
 from .judge.routing import Routing, reference_seen, route
-from .judge.verdict import RunView, Seen, Verdict, not_graded
+from .judge.verdict import RunView, Seen, Verdict, grader_error, not_graded
 from .load import Submission, read_submission, with_entry
+from .load.submissions import student_id
 from .observe.limits import Limits
 from .observe.protocol import Plan
 from .observe.runner import RunResult, run
@@ -78,6 +80,7 @@ class Grader:
         self.data = DataRoot(resolve_data_root(options.data_dir))
         self.routing = route(self.rubric, predict=self._predict_options(options.budget))
         self._expectations: Expectations | None = assignment.expectations
+        self._expectations_fault: tuple[str, str] | None = None  # learning them failed
 
     def _predict_options(self, budget: dict[str, int] | None) -> dict[str, Any]:
         extra: dict[str, Any] = {}
@@ -193,16 +196,41 @@ class Grader:
                     out[_key(question.id, check.id)] = seen.records
         return out
 
+    def _learnt_expectations(self) -> Expectations:
+        """`expectations()`, or {} once learning them failed: the failure is kept in
+        `_expectations_fault` for every submission, and the reference is not run again."""
+        if self._expectations_fault is None:
+            try:
+                return self.expectations()
+            except Exception as exc:  # noqa: BLE001 - a grader error of every submission
+                self._expectations_fault = (
+                    f"learning the reference's expectations: {_describe(exc)}",
+                    traceback.format_exc(),
+                )
+        return {}
+
     # -- judging ------------------------------------------------------------
 
     def grade(self, submission: Submission) -> SubmissionResult:
-        """Grade one read submission (an unreadable one scores zero with its error)."""
-        expectations = self.expectations()
-        submission = with_entry(submission, self.rubric.entry)
+        """Grade one read submission (an unreadable one scores zero with its error). A failure
+        of the grader's own code while learning the expectations, reading, running or judging
+        it makes the result a grader error, with the traceback."""
+        try:
+            submission = with_entry(submission, self.rubric.entry)
+        except Exception as exc:  # noqa: BLE001 - the reader's fault, not the student's
+            return self._grader_failed(
+                submission, f"reading the submission: {_describe(exc)}", traceback.format_exc()
+            )
         if submission.error:
             return self._unreadable(submission)
-        result = self.observe(submission, self.routing, self.options.budget)
-        return self.judge(submission, result, self.routing, expectations)
+        expectations = self._learnt_expectations()
+        if self._expectations_fault is not None:
+            return self._grader_failed(submission, *self._expectations_fault)
+        try:
+            result = self.observe(submission, self.routing, self.options.budget)
+            return self.judge(submission, result, self.routing, expectations)
+        except Exception as exc:  # noqa: BLE001 - one submission's grader error, not the batch's
+            return self._grader_failed(submission, _describe(exc), traceback.format_exc())
 
     def judge(
         self,
@@ -273,10 +301,15 @@ class Grader:
         if missing and check.kind != "manual":
             reason = result.stopped or "the run ended before the check could observe anything"
             return Verdict(0, f"not observed: {reason}")
+        fault = seen.grader_fault()
+        if fault is None and (reference_fault := expected.grader_fault()) is not None:
+            fault = (f"the reference run's {reference_fault[0]}", reference_fault[1])
+        if fault is not None:
+            return grader_error(*fault)
         try:
             return check.judge(seen, expected, view)
-        except (KeyError, TypeError, ValueError, IndexError) as exc:
-            return Verdict(0, f"the observation could not be judged ({type(exc).__name__}: {exc})")
+        except Exception as exc:  # noqa: BLE001 - whatever judging raises is the grader's
+            return grader_error(f"judging: {_describe(exc)}", traceback.format_exc())
 
     def _unreadable(self, submission: Submission) -> SubmissionResult:
         questions = [
@@ -300,15 +333,43 @@ class Grader:
             public_only=self.options.public_only,
         )
 
+    def _grader_failed(self, submission: Submission, error: str, trace: str) -> SubmissionResult:
+        """The result of a submission the grader's own code failed on: every check a grader
+        error, nothing scored, the error and its traceback kept for the TA."""
+        verdicts = {
+            q.id: {c.id: grader_error(error, trace) for c in q.checks}
+            for q in self.rubric.questions
+        }
+        return SubmissionResult(
+            student=submission.student,
+            path=str(submission.path),
+            assignment=self.rubric.assignment,
+            score=0.0,
+            max_score=self.rubric.max_score,
+            questions=[score_question(q, verdicts[q.id]) for q in self.rubric.questions],
+            public_only=self.options.public_only,
+            grader_error=error,
+            grader_traceback=trace,
+        )
+
     def grade_paths(
         self, paths: Iterable[Path], done: Callable[[SubmissionResult], None] | None = None
     ) -> list[SubmissionResult]:
-        """Grade many submissions, `workers` at a time; results keep the input order."""
+        """Grade many submissions, `workers` at a time; results keep the input order. A
+        grader error on one submission is that submission's result; the batch goes on."""
         paths = list(paths)
-        self.expectations()
+        self._learnt_expectations()
 
         def one(path: Path) -> SubmissionResult:
-            result = self.grade(read_submission(path))
+            try:
+                submission = read_submission(path)
+            except Exception as exc:  # noqa: BLE001 - the reader's fault, not the student's
+                submission = Submission(student=student_id(path), path=path)
+                result = self._grader_failed(
+                    submission, f"reading the submission: {_describe(exc)}", traceback.format_exc()
+                )
+            else:
+                result = self.grade(submission)
             if done:
                 done(result)
             return result
@@ -331,6 +392,14 @@ class Grader:
             reference=True,
             predict=self._predict_options(self.options.budget),
         )
-        result = self.observe(submission, routing, self.options.budget)
-        self._expectations = self._collect(routing, result)
-        return self.judge(submission, result, routing, self._expectations)
+        try:
+            result = self.observe(submission, routing, self.options.budget)
+            self._expectations = self._collect(routing, result)
+            return self.judge(submission, result, routing, self._expectations)
+        except Exception as exc:  # noqa: BLE001 - reported as the grader error it is
+            return self._grader_failed(submission, _describe(exc), traceback.format_exc())
+
+
+def _describe(exc: BaseException) -> str:
+    """An exception in one line: `Type: message`."""
+    return f"{type(exc).__name__}: {exc}".splitlines()[0][:500]

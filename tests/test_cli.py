@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from graders.assignments import Assignment, detect
-from graders.cli import _note_missing_isolation, main
+from graders.cli import EXIT_GRADER_ERROR, _note_missing_isolation, main
 from graders.load import Submission
 from graders.rubric import RubricError, load_rubric
 from graders.score import SubmissionResult
@@ -113,3 +113,11 @@ def test_grade_names_the_sandbox_barriers_that_did_not_hold(capsys) -> None:
     _note_missing_isolation([result(filesystem=False, network=True), result(processes=False)])
     err = capsys.readouterr().err
     assert "not enforced on this machine: filesystem, processes" in err
+
+
+def test_grade_help_documents_the_grader_error_exit_status(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert f"{EXIT_GRADER_ERROR} when the grader's own code failed on some check" in out
+    assert "DIR/grader-errors.log" in out and "3 wins over 1" in out

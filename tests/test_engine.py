@@ -1,4 +1,5 @@
-"""The whole pipeline on cnn-basics: verify, answers, and what enters the child."""
+"""The whole pipeline on cnn-basics: verify, answers, and what enters the child; how one
+check is judged when the grader's own code failed."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from graders import engine
 from graders.assignments import get_assignment
 from graders.cli import answers
 from graders.engine import Grader, Options
+from graders.judge.verdict import GRADER_ERROR, GRADER_ERROR_MESSAGE, RunView, Seen
 from graders.load import read_submission
 from graders.observe.child.probes import _reinitialise, make_tensor
+from graders.observe.runner import RunResult
 
 from .conftest import EXAMPLES
 
@@ -128,9 +131,9 @@ def _captured_plans(monkeypatch, assignment, public_only: bool) -> list[str]:
     plans: list[str] = []
     real_run = engine.run
 
-    def capture(plan, limits, files_from=None):
+    def capture(plan, limits, **files):
         plans.append(json.dumps(plan.to_json()))
-        return real_run(plan, limits, files_from)
+        return real_run(plan, limits, **files)
 
     monkeypatch.setattr(engine, "run", capture)
     grader = Grader(assignment, Options(public_only=public_only))
@@ -171,3 +174,52 @@ def test_hidden_feedback_does_not_reveal_the_answer(assignment, reference_answer
     assert value.status == "fail" and "not the expected value" in value.message
     assert f"{reference_answers['q4']['value'][1]:.4g}" not in value.message
     assert f"{reference_answers['q4']['value'][1]:.4g}" in value.detail
+
+
+def _midterm_check(question: str, check: str):
+    rubric = get_assignment("midterm-2022").rubric
+    return next(c for q in rubric.questions if q.id == question for c in q.checks if c.id == check)
+
+
+NOTHING_RAN = RunResult(cells=[], probes={}, stdout="", stderr="", seconds=0.0)
+GRADER_FAULT = {
+    "ok": False,
+    "grader_error": True,
+    "error": "KeyError: 'locator'",
+    "traceback": "Traceback (most recent call last):\nKeyError: 'locator'\n",
+}
+
+
+def test_any_exception_from_a_judge_is_a_grader_error_with_its_traceback(monkeypatch) -> None:
+    check = _midterm_check("q3.1", "answer")
+
+    def faulty(self, seen, expected, run):
+        raise LookupError("no such table")
+
+    monkeypatch.setattr(type(check), "judge", faulty)
+    seen = Seen({"target": {"ok": True, "value": {"candidates": []}}})
+    verdict = Grader._judge_one(check, seen, Seen({}), RunView(), NOTHING_RAN)
+    assert verdict.status == GRADER_ERROR and verdict.fraction == 0
+    assert verdict.message == GRADER_ERROR_MESSAGE
+    assert verdict.detail == "judging: LookupError: no such table"
+    assert 'raise LookupError("no such table")' in verdict.traceback
+
+
+def test_a_probe_record_of_a_grader_fault_makes_its_check_a_grader_error() -> None:
+    answer = _midterm_check("q3.1", "answer")
+    verdict = Grader._judge_one(
+        answer, Seen({"target": GRADER_FAULT}), Seen({}), RunView(), NOTHING_RAN
+    )
+    assert verdict.status == GRADER_ERROR
+    assert verdict.detail == "probe `target`: KeyError: 'locator'"
+    assert verdict.traceback == GRADER_FAULT["traceback"]
+    count = _midterm_check("q2.1", "parameter-count")
+    seen = Seen({"target": {"ok": True, "value": {"param_count": 2}}})
+    verdict = Grader._judge_one(count, seen, Seen({"target": GRADER_FAULT}), RunView(), NOTHING_RAN)
+    assert verdict.status == GRADER_ERROR
+    assert verdict.detail == "the reference run's probe `target`: KeyError: 'locator'"
+    students = Seen({"target": {"ok": False, "error": "RuntimeError: my forward is broken"}})
+    verdict = Grader._judge_one(
+        count, students, Seen({"target": {"ok": True}}), RunView(), NOTHING_RAN
+    )
+    assert verdict.status == "fail" and "my forward is broken" in verdict.message

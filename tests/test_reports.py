@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from graders.judge.verdict import GRADER_ERROR, GRADER_ERROR_MESSAGE
 from graders.report.feedback import feedback_markdown
-from graders.report.files import gradebook_csv, write_atomic, write_reports
+from graders.report.files import gradebook_csv, grader_errors_log, write_atomic, write_reports
+from graders.report.table import status
 from graders.score import CheckResult, QuestionResult, SubmissionResult
 
 
@@ -73,7 +75,7 @@ def test_write_reports_writes_every_file(tmp_path: Path) -> None:
 
 def test_gradebook_rows(tmp_path: Path) -> None:
     text = gradebook_csv(["q4"], [result()])
-    assert text.splitlines() == ["student,q4,total,max,error", "kim,0,0,4,"]
+    assert text.splitlines() == ["student,q4,total,max,grader_errors,error", "kim,0,0,4,0,"]
 
 
 def test_student_feedback_hides_expected_values_of_hidden_checks() -> None:
@@ -81,3 +83,51 @@ def test_student_feedback_hides_expected_values_of_hidden_checks() -> None:
     assert "not the expected value" in text and "0.1325" not in text
     assert "2 more for the TA" in text
     assert "0.1325" in feedback_markdown(result(), show_detail=True)
+
+
+def with_grader_error(student: str = "kim") -> SubmissionResult:
+    """`result()` with one more check, which the grader failed on."""
+    graded = result(student)
+    failed = CheckResult(
+        id="mse",
+        kind="value",
+        title="",
+        visibility="public",
+        status=GRADER_ERROR,
+        score=0,
+        max_score=3,
+        message=GRADER_ERROR_MESSAGE,
+        detail="judging: RuntimeError: boom",
+        traceback='Traceback (most recent call last):\n  File "kinds.py"\nRuntimeError: boom\n',
+    )
+    graded.questions[0].checks.append(failed)
+    graded.max_score = 7
+    return graded
+
+
+def test_a_grader_error_is_not_presented_as_the_students_zero(tmp_path: Path) -> None:
+    failed = with_grader_error()
+    assert failed.grader_errors == 1 and not failed.full_marks
+    text = feedback_markdown(failed)
+    assert "**Score: 0 / 7 (1 check not graded: grader error)**" in text
+    assert "## q4: softmax (0 / 4, 2 more for the TA, incomplete: grader error)" in text
+    assert f"- ⚠ `mse` (not graded) {GRADER_ERROR_MESSAGE}" in text
+    assert "RuntimeError" not in text
+    assert status(failed) == "[bold red]grader error[/bold red] (1 check)"
+    assert gradebook_csv(["q4"], [failed, result("lee")]).splitlines()[1:] == [
+        "kim,0,0,7,1,",
+        "lee,0,0,4,0,",
+    ]
+
+
+def test_the_grader_errors_log_names_student_check_and_traceback(tmp_path: Path) -> None:
+    paths = write_reports(tmp_path, "demo", ["q4"], [with_grader_error("kim"), result("lee")])
+    log = tmp_path / "grader-errors.log"
+    assert log in paths
+    assert log.read_text() == (
+        "== kim (kim.ipynb): q4/mse\njudging: RuntimeError: boom\n"
+        'Traceback (most recent call last):\n  File "kinds.py"\nRuntimeError: boom\n'
+    )
+    assert grader_errors_log([result("lee")]) == ""
+    write_reports(tmp_path, "demo", ["q4"], [result("lee")])
+    assert not log.exists()  # no stale log from an earlier run

@@ -6,6 +6,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 PASS, PARTIAL, FAIL, NOT_GRADED, MANUAL = "pass", "partial", "fail", "not_graded", "manual"
+GRADER_ERROR = "grader_error"  # dlgrade's own code failed: the check says nothing of the work
+
+GRADER_ERROR_MESSAGE = (
+    "grader error: this check could not be graded because of a fault in the grader, "
+    "not in your work; your TA has been told"
+)
 
 
 @dataclass
@@ -14,6 +20,7 @@ class Verdict:
 
     `message` is safe to show the student (for a hidden check it never states
     the expected value); `detail` adds what a TA needs, expectations included.
+    A grader error keeps the failing code's traceback in `traceback`.
     """
 
     fraction: float
@@ -22,6 +29,7 @@ class Verdict:
     convention: str | None = None
     status: str = ""
     collected: str | None = None
+    traceback: str = ""
 
     def __post_init__(self) -> None:
         self.fraction = min(1.0, max(0.0, float(self.fraction)))
@@ -31,6 +39,14 @@ class Verdict:
 
 def not_graded(message: str) -> Verdict:
     return Verdict(0.0, message, status=NOT_GRADED)
+
+
+def grader_error(error: str, traceback: str) -> Verdict:
+    """A check that dlgrade's own code failed to grade: `error` (one line) and the
+    traceback are for the TA; the student reads that the fault is the grader's."""
+    return Verdict(
+        0.0, GRADER_ERROR_MESSAGE, detail=error, status=GRADER_ERROR, traceback=traceback
+    )
 
 
 @dataclass
@@ -48,6 +64,13 @@ class Seen:
     def not_found(self, name: str) -> bool:
         """Whether the probe found nothing to observe (rather than failing on it)."""
         return bool(self.records.get(name, {}).get("not_found"))
+
+    def grader_fault(self) -> tuple[str, str] | None:
+        """The first probe record the child's grader code failed on: (error, traceback)."""
+        for name, record in self.records.items():
+            if record.get("grader_error"):
+                return f"probe `{name}`: {record.get('error', '')}", record.get("traceback", "")
+        return None
 
     def error(self, name: str) -> str:
         record = self.records.get(name)

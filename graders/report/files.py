@@ -1,7 +1,11 @@
-"""Write the gradebook, results.json and feedback files, each atomically.
+"""Write the gradebook, results.json, feedback files and the grader-error log, each atomically.
 
 Every file is written to a temporary name in the same folder and renamed into
 place, so an interrupted run leaves either the old file or the new one.
+
+In the gradebook, `total` counts the checks that were graded; `grader_errors` is the
+number of checks the grader failed on (0 for a complete row): a row with grader errors
+is incomplete, to be graded again once the fault is fixed (`grader-errors.log` has it).
 """
 
 from __future__ import annotations
@@ -53,7 +57,7 @@ def results_json(assignment: str, results: list[SubmissionResult]) -> str:
 def gradebook_csv(question_ids: list[str], results: list[SubmissionResult]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["student", *question_ids, "total", "max", "error"])
+    writer.writerow(["student", *question_ids, "total", "max", "grader_errors", "error"])
     for result in results:
         scores = {q.id: q.score for q in result.questions}
         writer.writerow(
@@ -62,16 +66,33 @@ def gradebook_csv(question_ids: list[str], results: list[SubmissionResult]) -> s
                 *(f"{scores.get(q, 0):g}" for q in question_ids),
                 f"{result.score:g}",
                 f"{result.max_score:g}",
+                result.grader_errors,
                 result.error or "",
             ]
         )
     return out.getvalue()
 
 
+GRADER_ERRORS_LOG = "grader-errors.log"
+
+
+def grader_errors_log(results: list[SubmissionResult]) -> str:
+    """Every grader error of a batch, for the TA: student, question/check, traceback."""
+    blocks = []
+    for result in results:
+        for fault in result.faults():
+            blocks.append(
+                f"== {result.student} ({result.path}): {fault.place}\n{fault.error}\n"
+                f"{fault.traceback.rstrip()}\n"
+            )
+    return "\n".join(blocks)
+
+
 def write_reports(
     out_dir: Path, assignment: str, question_ids: list[str], results: list[SubmissionResult]
 ) -> list[Path]:
-    """Write results.json, gradebook.csv and feedback/<student>.md; return the paths."""
+    """Write results.json, gradebook.csv, feedback/<student>.md and, when the grader
+    failed on some check, grader-errors.log (an older one is removed); return the paths."""
     written = []
     for result in results:
         path = out_dir / "feedback" / f"{result.student}.md"
@@ -83,4 +104,10 @@ def write_reports(
     ):
         write_atomic(out_dir / name, text)
         written.append(out_dir / name)
+    log = grader_errors_log(results)
+    if log:
+        write_atomic(out_dir / GRADER_ERRORS_LOG, log)
+        written.append(out_dir / GRADER_ERRORS_LOG)
+    else:
+        (out_dir / GRADER_ERRORS_LOG).unlink(missing_ok=True)
     return written

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..judge.verdict import PASS
+from ..judge.verdict import GRADER_ERROR, PASS
 from ..score import SubmissionResult
 
 
@@ -33,7 +33,11 @@ def results_table(
 
 
 def status(result: SubmissionResult) -> str:
-    """A few words on how the run went (the feedback file has the details)."""
+    """A few words on how the run went (the feedback file has the details); a grader
+    error comes first: the total beside it counts only the checks that were graded."""
+    if result.grader_errors or result.grader_error:
+        count = result.grader_errors
+        return f"[bold red]grader error[/bold red] ({count} check{'s' if count != 1 else ''})"
     if result.error:
         return "unreadable"
     if result.notes and result.notes[0].startswith("stopped"):
@@ -54,6 +58,8 @@ def print_checks(console: Console, result: SubmissionResult, show_detail: bool =
                 "green" if check.status == PASS else "yellow" if check.kind == "manual" else "red"
             )
             points = "TA" if check.kind == "manual" else f"{check.score:g}/{check.max_score:g}"
+            if check.status == GRADER_ERROR:
+                colour, points = "bold red", "not graded"
             console.print(
                 f"  [{colour}]{check.status:>10}[/{colour}] {escape(check.id)} "
                 f"({points}) {escape(check.message)}",

@@ -1,11 +1,15 @@
-"""Points from verdicts. Manual checks are listed with their points pending, outside the score."""
+"""Points from verdicts. Manual checks are listed with their points pending, outside the score.
+
+A check the grader failed on (status `grader_error`) scores nothing, and its submission's
+total is incomplete: it counts only the checks that were graded.
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..judge.verdict import Verdict
+from ..judge.verdict import GRADER_ERROR, Verdict
 from ..rubric.models import Question
 
 
@@ -22,6 +26,16 @@ class CheckResult:
     detail: str = ""
     convention: str | None = None
     collected: str | None = None
+    traceback: str = ""  # a grader error's, for the TA
+
+
+@dataclass
+class GraderFault:
+    """One grader error of a submission, for the TA's log."""
+
+    place: str  # "q4/value", or "submission" when the whole run or its judging failed
+    error: str
+    traceback: str
 
 
 @dataclass
@@ -50,13 +64,40 @@ class SubmissionResult:
     seconds: float = 0.0
     public_only: bool = False
     isolation: dict[str, bool] = field(default_factory=dict)  # which sandbox barriers held
+    grader_error: str | None = None  # the whole submission could not be graded: why, one line
+    grader_traceback: str = ""
 
     @property
     def full_marks(self) -> bool:
-        return self.error is None and abs(self.score - self.max_score) < 1e-9
+        return self.error is None and not self.faults() and abs(self.score - self.max_score) < 1e-9
+
+    @property
+    def grader_errors(self) -> int:
+        """The checks not graded because of a grader error."""
+        return sum(c.status == GRADER_ERROR for q in self.questions for c in q.checks)
+
+    def faults(self) -> list[GraderFault]:
+        """Every grader error of this submission, with its traceback."""
+        found = []
+        if self.grader_error:
+            found.append(GraderFault("submission", self.grader_error, self.grader_traceback))
+        for question in self.questions:
+            for check in question.checks:
+                if check.status == GRADER_ERROR and not self.grader_error:
+                    found.append(
+                        GraderFault(f"{question.id}/{check.id}", check.detail, check.traceback)
+                    )
+        return found
+
+    def incomplete(self) -> str:
+        """Why the total is incomplete ("2 checks not graded: grader error"), or ""."""
+        count = self.grader_errors
+        if not count and not self.grader_error:
+            return ""
+        return f"{count} check{'s' if count != 1 else ''} not graded: grader error"
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "grader_errors": self.grader_errors}
 
 
 def score_question(question: Question, verdicts: dict[str, Verdict]) -> QuestionResult:
@@ -78,6 +119,7 @@ def score_question(question: Question, verdicts: dict[str, Verdict]) -> Question
                 detail=verdict.detail,
                 convention=verdict.convention,
                 collected=verdict.collected,
+                traceback=verdict.traceback,
             )
         )
     return QuestionResult(

@@ -87,7 +87,9 @@ def main() -> None:
 
     from . import compat
     from .cells import CellTimeout, IPythonStub, display, raise_timeout, run_cell
-    from .probes import PROBES, Context, NotFound
+    from .datasets import DataUnavailable
+    from .faults import failure_record
+    from .probes import PROBES, Context, NotFound, StudentFault
     from .recorder import Recorder
 
     _seed_everything(plan.seed, plan.threads)
@@ -136,8 +138,11 @@ def main() -> None:
             result = {"ok": False, "error": str(exc), "not_found": True}
         except CellTimeout:
             result = {"ok": False, "error": f"timed out after {plan.probe_timeout:g} s"}
-        except BaseException as exc:  # noqa: BLE001 - the submission's objects misbehaved
-            result = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:500]}
+        except (StudentFault, DataUnavailable) as exc:
+            result = {"ok": False, "error": str(exc)[:500]}
+        except BaseException as exc:  # noqa: BLE001 - the submission's, or a grader error
+            signal.setitimer(signal.ITIMER_REAL, 0)  # the timer is for the probe, not this
+            result = failure_record(exc)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
         result["seconds"] = round(time.monotonic() - started, 3)

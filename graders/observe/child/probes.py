@@ -33,6 +33,12 @@ class NotFound(Exception):
     """The locator found nothing; the message says what was looked for."""
 
 
+class StudentFault(Exception):
+    """What the submission gave cannot be used as the check needs (a probe's deliberate
+    failure); the message says why in the student's terms. Any other exception a probe
+    raises from the grader's own code is a grader error (see `faults`)."""
+
+
 def _one(params: dict[str, Any], ctx: Context) -> tuple[str, Any]:
     found = locate(params["locator"], ctx.namespace, ctx.recorder, ctx.seed)
     if not found:
@@ -275,7 +281,7 @@ def _apply(model: Any, observe: dict[str, Any], ctx: Context) -> Any:
     import torch
 
     if not isinstance(model, torch.nn.Module):
-        raise TypeError(f"returned a {type(model).__name__}, not a torch.nn.Module")
+        raise StudentFault(f"returned a {type(model).__name__}, not a torch.nn.Module")
     values = [fixtures.build(spec, ctx.seed) for spec in observe["parameters"]]
     unused = list(range(len(values)))
     with torch.no_grad():
@@ -289,13 +295,13 @@ def _apply(model: Any, observe: dict[str, Any], ctx: Context) -> Any:
                     unused.remove(index)
                     break
             else:
-                raise ValueError(
+                raise StudentFault(
                     f"parameter `{name}` of shape {tuple(param.shape)} is not one of the "
                     f"grader's {len(values)} parameters"
                 )
         if unused:
             missing = ", ".join(str(tuple(values[i].shape)) for i in unused)
-            raise ValueError(f"the model has no parameter of shape {missing}")
+            raise StudentFault(f"the model has no parameter of shape {missing}")
         return model.eval()(fixtures.build(observe["input"], ctx.seed))
 
 
