@@ -23,6 +23,7 @@ from .data import DATASETS, DataError, DataRoot, resolve_data_root
 from .judge.routing import Routing, reference_seen, route
 from .judge.verdict import RunView, Seen, Verdict, grader_error, not_graded
 from .load import Submission, read_submission, with_entry
+from .load.answers import answer_cells
 from .load.submissions import student_id
 from .observe.limits import Limits
 from .observe.protocol import Plan
@@ -245,6 +246,7 @@ class Grader:
             stopped=result.stopped,
             test_labels=self._test_labels(),
             budget=self.options.budget,
+            answer_cells=answer_cells(submission.cells),
         )
         problems = self.data_problems()
         questions = []

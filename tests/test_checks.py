@@ -1266,3 +1266,27 @@ def test_a_loss_of_the_target_model_counts_only_in_the_cells_it_trained_in() -> 
     never = ok({"where": "`mlp`", "cells": [], "optimizer_records": []})
     verdict = judge(check, {"recorded": recorded(losses=[own]), "training": never})
     assert verdict.fraction == 0 and verdict.message == "`mlp` was never trained"
+
+
+def test_choice_answers_in_a_dict_count_in_the_order_of_their_numbers() -> None:
+    answers = {"10": "T", 2: False, 1: True, "3": "O"}
+    expect = [True, False, True] + [False] * 6 + [True]
+    verdict = judge(choice(expect), {"target": found(answers)})
+    assert verdict.fraction == pytest.approx(0.4)  # 1, 2, 3 (O) and 10 right; 4-9 unanswered
+
+
+def test_choice_answered_by_bare_literal_cells_one_per_item() -> None:
+    from graders.load.answers import answer_cells
+
+    cells = ["import torch", "False  # three channels", "True", "'X'", "x = True", "True\nFalse"]
+    assert answer_cells(cells) == [False, True, "X"]
+    check = make(
+        "choice", target={"names": ["q3"]}, expect=[False, True, True], item=3, visibility="public"
+    )
+    run = RunView(answer_cells=answer_cells(cells))
+    verdict = check.judge(Seen({"target": failed("no value named `q3`")}), Seen({}), run)
+    assert verdict.fraction == 0
+    assert verdict.message == "the answer cells: answer 3 is False, which is wrong (expected True)"
+    two_cells = RunView(answer_cells=[True, True])  # not one per item: not taken for the answers
+    verdict = check.judge(Seen({"target": failed("no value named `q3`")}), Seen({}), two_cells)
+    assert verdict.message.startswith("not found")

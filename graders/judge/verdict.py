@@ -88,3 +88,4 @@ class RunView:
     stopped: str | None = None
     test_labels: dict[str, Any] = field(default_factory=dict)  # dataset -> true labels
     budget: dict[str, int] | None = None
+    answer_cells: list[Any] = field(default_factory=list)  # bare True / "O" answers, in order

@@ -263,9 +263,26 @@ def _choices(observation: dict[str, Any]) -> list[Any]:
     kind = observation.get("type")
     if kind == "list":
         return [normalise_choice(_plain(item)) for item in observation["items"]]
+    if kind == "dict":  # {1: False, 2: True, ...} or {"q3_1": "X", ...}: by the items' numbers
+        items = observation["items"]
+        numbers = {key: _item_number(key) for key in items}
+        if all(numbers.values()) and len(set(numbers.values())) == len(numbers):
+            given: list[Any] = [None] * max(numbers.values())
+            for key, number in numbers.items():
+                given[number - 1] = normalise_choice(_plain(items[key]))
+            return given
+        return [normalise_choice(_plain(items[key])) for key in items]
     if kind == "str" and "," in observation["value"]:
         return [normalise_choice(part) for part in observation["value"].split(",")]
     return [normalise_choice(_plain(observation))]
+
+
+def _item_number(key: str) -> int | None:
+    """The item a dict key names by its last number (`"3"`, `"q3_10"`, `"3-1"`: 3, 10, 1)."""
+    import re
+
+    found = re.findall(r"\d+", key)
+    return int(found[-1]) or None if found else None
 
 
 def _plain(observation: dict[str, Any]) -> Any:
@@ -297,7 +314,7 @@ class ChoiceCheck(CheckBase):
     def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
         candidates = _candidates(seen.value("target")) if seen.ok("target") else []
         if not candidates:
-            return Verdict(0, f"not found: no {self.target.describe()}")
+            return self._from_answer_cells(run)
         where, observation = candidates[0]
         given = _choices(observation)
         want = [normalise_choice(v) for v in self.expect]
@@ -312,6 +329,19 @@ class ChoiceCheck(CheckBase):
         if len(given) != len(want):
             message += f"; {len(given)} answers given for {len(want)} items"
         return Verdict(right / len(want), message)
+
+    def _from_answer_cells(self, run: RunView) -> Verdict:
+        """Answers written as bare `True` / `"O"` cells, one per item, in the items' order."""
+        given = [normalise_choice(v) for v in run.answer_cells]
+        missing = Verdict(0, f"not found: no {self.target.describe()}")
+        if len(given) != len(self.expect):
+            return missing
+        where = "the answer cells"
+        want = [normalise_choice(v) for v in self.expect]
+        if self.item is not None:
+            return self._one_item(where, given, want, lone=False)
+        right = sum(1 for g, w in zip(given, want) if g == w)
+        return Verdict(right / len(want), f"{where}: {right} of {len(want)} answers correct")
 
     def _one_item(self, where: str, given: list[Any], want: list[Any], lone: bool) -> Verdict:
         assert self.item is not None
