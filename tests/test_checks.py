@@ -1290,3 +1290,11 @@ def test_choice_answered_by_bare_literal_cells_one_per_item() -> None:
     two_cells = RunView(answer_cells=[True, True])  # not one per item: not taken for the answers
     verdict = check.judge(Seen({"target": failed("no value named `q3`")}), Seen({}), two_cells)
     assert verdict.message.startswith("not found")
+
+
+def test_a_count_given_as_its_dimensions_matches_where_the_rubric_allows() -> None:
+    check = make("value", target={"names": ["outputs"]}, expect={"value": 10240}, volume=True)
+    assert judge(check, {"target": found([32, 32, 10])}).fraction == 1
+    assert judge(check, {"target": found([32, 32, 9])}).fraction == 0
+    strict = make("value", target={"names": ["outputs"]}, expect={"value": 10240})
+    assert judge(strict, {"target": found([32, 32, 10])}).fraction == 0

@@ -50,6 +50,22 @@ class ValueCheck(Compared):
     properties: list[Property] = Field(default_factory=list)
     shape: list[int] | None = None
     computed_from: Relation | None = None
+    volume: bool = Field(
+        default=False,
+        description="a count may be given as the dimensions whose product it is (32x32x10)",
+    )
+
+    def matches(self, found: Any, expected: Any) -> bool:
+        if super().matches(found, expected):
+            return True
+        dims = np.asarray(found, dtype=float) if self.volume else np.zeros(0)
+        return bool(
+            dims.ndim == 1
+            and dims.size > 1
+            and np.all(dims == np.round(dims))
+            and np.size(expected) == 1
+            and super().matches(np.prod(dims), expected)
+        )
 
     def _has_own_test(self) -> bool:
         return bool(self.properties) or self.shape is not None or self.computed_from is not None
