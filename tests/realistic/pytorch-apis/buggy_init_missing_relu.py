@@ -10,7 +10,7 @@ import torchvision.datasets as dset
 import torchvision.transforms as T
 from torch.utils.data import DataLoader, sampler
 
-NUM_TRAIN = 4000
+NUM_TRAIN = 1500
 transform = T.Compose([T.ToTensor(),
                        T.Normalize((0.4914, 0.4822, 0.4465), (0.2023, 0.1994, 0.2010))])
 cifar10_train = dset.CIFAR10('./cs231n/datasets', train=True, download=True, transform=transform)

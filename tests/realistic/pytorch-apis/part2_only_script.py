@@ -6,7 +6,7 @@ import torchvision.datasets as dset
 import torchvision.transforms as T
 from torch.utils.data import DataLoader, sampler
 
-NUM_TRAIN = 4000
+NUM_TRAIN = 1500
 dtype = torch.float32
 device = torch.device("cpu")
 transform = T.Compose([T.ToTensor(),

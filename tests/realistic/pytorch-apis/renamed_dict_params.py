@@ -14,7 +14,7 @@ from torch.utils.data import DataLoader, sampler
 
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 dtype = torch.float32
-NUM_TRAIN = 4000  # 49000 takes too long on my laptop
+NUM_TRAIN = 1500  # 49000 takes too long on my laptop
 NUM_VAL = 500
 
 tf = T.Compose([T.ToTensor(), T.Normalize((0.4914, 0.4822, 0.4465), (0.2023, 0.1994, 0.2010))])
