@@ -13,7 +13,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from graders.assignments import Assignment, get_assignment
 from graders.engine import Grader
 from graders.load import discover, read_submission, with_entry
-from graders.observe.child.cells import neutralise_magics
+from graders.observe.child.cells import transform
 
 from .conftest import EXAMPLES
 
@@ -269,23 +269,20 @@ def test_discover_treats_a_folder_of_submissions_entry_by_entry(tmp_path: Path) 
     assert [p.name for p in discover([tmp_path])] == ["a.ipynb", "b.py", "c"]
 
 
-def test_magics_and_shell_lines_are_neutralised() -> None:
-    code, skipped = neutralise_magics(
+def test_magics_and_shell_lines_become_calls_of_the_shell_stand_in() -> None:
+    code = transform(
         "%matplotlib inline\n!pip install torch\nfiles = !ls\nif True:\n    !rm -rf /\nx = 1"
     )
-    assert code == "pass\npass\nfiles = None\nif True:\n    pass\nx = 1"
-    assert skipped == ["%matplotlib inline", "!pip install torch", "files = !ls", "!rm -rf /"]
+    assert "get_ipython().run_line_magic('matplotlib', 'inline')" in code
+    assert "get_ipython().system('pip install torch')" in code
+    assert "files = get_ipython().getoutput('ls')" in code
+    assert "    get_ipython().system('rm -rf /')" in code
+    assert code.rstrip().endswith("x = 1")
 
 
-def test_shell_cell_magic_skips_the_whole_cell() -> None:
-    code, skipped = neutralise_magics("%%bash\nrm -rf /\necho hi")
-    assert code == ""
-    assert skipped[0] == "%%bash"
-
-
-def test_timing_cell_magic_runs_the_body() -> None:
-    code, _ = neutralise_magics("%%time\nx = 1")
-    assert code == "x = 1"
+def test_a_cell_magic_hands_its_body_to_the_shell_stand_in() -> None:
+    assert transform("%%bash\nrm -rf /\necho hi").startswith("get_ipython().run_cell_magic('bash'")
+    assert "'x = 1\\n'" in transform("%%time\nx = 1\n")
 
 
 # -- graded end to end -----------------------------------------------------------
