@@ -29,7 +29,9 @@ class Limits:
     memory_mb: int = 6144
     file_size_mb: int = 512
     output_bytes: int = 1 << 20
-    max_processes: int = 256
+    # Tasks (processes and threads) of one submission: room for a DataLoader with 8 workers;
+    # a fork bomb reaches it in about a second, before it starves the cell's time limit.
+    max_processes: int = 96
 
 
 def apply_in_child(

@@ -23,8 +23,6 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from IPython.core.inputtransformer2 import TransformerManager
-
 from . import compat
 
 MAX_SKIPPED = 20
@@ -32,7 +30,8 @@ MAX_SKIPPED = 20
 TIMING_MAGICS = ("time", "timeit")
 _TIMEIT_OPTIONS = re.compile(r"^(\s*(-[nrp]\s*[\d.]+|-v\s*\w+|-[tcqo]))*\s*")
 
-_transformer = TransformerManager()
+# Where IPython syntax may be: a line starting with %, ! or ?, `x = !cmd`, or `obj?`.
+_MAYBE_IPYTHON = re.compile(r"^\s*[%!?]|=\s*!|\?\s*$", re.MULTILINE)
 
 
 class CellTimeout(BaseException):
@@ -40,8 +39,15 @@ class CellTimeout(BaseException):
 
 
 def transform(source: str) -> str:
-    """A cell's source as Python: magics and shell escapes become `get_ipython()` calls."""
-    return _transformer.transform_cell(source)
+    """A cell's source as Python: magics and shell escapes become `get_ipython()` calls.
+
+    IPython is imported only for a cell that may hold its syntax: a child that never
+    needs it stays small, and so do the processes a submission forks."""
+    if not _MAYBE_IPYTHON.search(source):
+        return source
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager().transform_cell(source)
 
 
 class _Cell:
