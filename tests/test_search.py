@@ -99,3 +99,28 @@ def test_routing_tells_a_search_which_names_other_checks_take() -> None:
     )
     searching = [r for r in route(rubric).requests if r.params["locator"].get("search")]
     assert [r.params["locator"]["exclude"] for r in searching] == [["tanh"]]
+
+
+def test_a_search_on_some_calls_only_is_judged_per_candidate() -> None:
+    check = FunctionCheck(
+        id="derivative",
+        kind="function",
+        points=1,
+        target={"kind": "function", "names": ["derivative"], "search": True},
+        calls=[{"args": [0]}, {"args": [0, 1]}],
+    )
+    missing = {"ok": False, "not_found": True, "error": "no function takes 1 argument(s)"}
+    found = [{"where": "`slope`", "result": {"type": "number", "value": 0.5}}]
+    seen = Seen(
+        {"call0": missing, "call1": {"ok": True, "value": {"where": "search", "candidates": found}}}
+    )
+    expected = Seen(
+        {
+            f"expected:call{i}": {"ok": True, "value": {"result": {"type": "number", "value": 0.5}}}
+            for i in (0, 1)
+        }
+    )
+    verdict = check.judge(seen, expected, RunView())
+    assert verdict.fraction == 0.5 and verdict.message.startswith(
+        "`slope` (found by what it computes)"
+    )

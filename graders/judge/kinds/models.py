@@ -367,10 +367,14 @@ class FunctionCheck(CheckBase):
 
     def _searched(self, seen: Seen) -> dict[str, Seen] | None:
         """Per candidate function of a search, its calls' records (None: no search ran)."""
-        first = seen.records.get("call0", {})
-        if not first.get("ok") or "candidates" not in first.get("value", {}):
+        names: list[str] = []
+        for number in range(len(self.calls)):
+            record = seen.records.get(f"call{number}", {})
+            if record.get("ok") and "candidates" in record.get("value", {}):
+                found = [c["where"] for c in record["value"]["candidates"]]
+                names += [name for name in found if name not in names]
+        if not names:
             return None
-        names = [c["where"] for c in first["value"]["candidates"]]
         per_name: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in names}
         for number in range(len(self.calls)):
             record = seen.records.get(f"call{number}", {})
