@@ -298,7 +298,7 @@ def _function_model(locator: dict[str, Any], namespace: dict[str, Any]) -> list[
     return [(f"`{name}` with {where}", FunctionModel(function, params))]
 
 
-def _fits(shape: list[Any], tensor: Any, sizes: dict[str, int]) -> dict[str, int] | None:
+def fits(shape: list[Any], tensor: Any, sizes: dict[str, int]) -> dict[str, int] | None:
     """The size bindings under which `tensor` has `shape` (None if it cannot)."""
     if not _is_tensor(tensor) or tensor.dim() != len(shape):
         return None
@@ -319,7 +319,7 @@ def _parameters(shapes: list[list[Any]], namespace: dict[str, Any]) -> tuple[str
         if isinstance(value, (list, tuple)) and len(value) == len(shapes):
             sizes: dict[str, int] | None = {}
             for shape, tensor in zip(shapes, value):
-                sizes = _fits(shape, tensor, sizes) if sizes is not None else None
+                sizes = fits(shape, tensor, sizes) if sizes is not None else None
             if sizes is not None:
                 return f"`{name}`", list(value)
     tensors = [(n, v) for n, v in namespace.items() if not n.startswith("_") and _is_tensor(v)]
@@ -328,7 +328,7 @@ def _parameters(shapes: list[list[Any]], namespace: dict[str, Any]) -> tuple[str
         if position == len(shapes):
             return chosen
         for name, tensor in tensors:
-            bound = _fits(shapes[position], tensor, sizes) if name not in chosen else None
+            bound = fits(shapes[position], tensor, sizes) if name not in chosen else None
             if bound is not None:
                 found = search(position + 1, bound, [*chosen, name])
                 if found is not None:

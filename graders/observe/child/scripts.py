@@ -15,9 +15,9 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from .locate import lookup_in
+from .locate import fits, lookup_in
 from .recorder import Recorder
-from .relations import RELATIONS, Relation, Shape
+from .relations import RELATIONS, Relation
 
 LEARNING_RATE_NAMES = ("learning_rate", "lr", "alpha", "eta", "step_size", "learningrate")
 MAX_COMBINATIONS = 64
@@ -47,19 +47,6 @@ def _as_tensor(value: Any) -> Any:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return torch.tensor(float(value), dtype=torch.float64)
     return None
-
-
-def _binds(shape: Shape, tensor: Any, sizes: dict[str, int]) -> dict[str, int] | None:
-    if tensor is None or tensor.dim() != len(shape):
-        return None
-    bound = dict(sizes)
-    for wanted, size in zip(shape, tensor.shape):
-        if isinstance(wanted, str):
-            if bound.setdefault(wanted, size) != size:
-                return None
-        elif wanted != size:
-            return None
-    return bound
 
 
 def _of_library(value: Any, library: str | None) -> bool:
@@ -98,15 +85,15 @@ def _input_sets(
         fitting = [
             (n, _as_tensor(v))
             for n, v in named
-            if _of_library(v, library) and _binds(shape, _as_tensor(v), {}) is not None
+            if _of_library(v, library) and fits(shape, _as_tensor(v), {}) is not None
         ]
-        searched = [(n, t) for n, t in tensors.items() if _binds(shape, t, {}) is not None]
+        searched = [(n, t) for n, t in tensors.items() if fits(shape, t, {}) is not None]
         options.append(fitting[:1] or searched)
     found = []
     for choice in itertools.islice(itertools.product(*options), 5000):
         sizes: dict[str, int] | None = {}
         for (_, tensor), shape in zip(choice, relation.inputs.values()):
-            sizes = _binds(shape, tensor, sizes) if sizes is not None else None
+            sizes = fits(shape, tensor, sizes) if sizes is not None else None
         if sizes is not None and len({n for n, _ in choice}) == len(choice):
             found.append(dict(zip(relation.inputs, choice)))
             if len(found) >= MAX_COMBINATIONS:
