@@ -21,13 +21,14 @@ from . import __version__
 from .assignments import Assignment
 from .data import DATASETS, DataError, DataRoot, resolve_data_root
 from .judge.routing import Routing, reference_seen, route
-from .judge.verdict import RunView, Seen, Verdict, grader_error, not_graded
+from .judge.verdict import GRADER_ERROR, PASS, RunView, Seen, Verdict, grader_error, not_graded
 from .load import Submission, read_submission, with_entry
 from .load.answers import answer_cells
 from .load.submissions import student_id
 from .observe.limits import Limits
 from .observe.protocol import Plan
 from .observe.runner import RunResult, run
+from .rubric.models import Question
 from .score import SubmissionResult, score_question
 
 CHILD_SOURCES = Path(__file__).parent / "observe" / "child"
@@ -259,7 +260,7 @@ class Grader:
                     verdicts[check.id] = not_graded(problems[check.dataset])
                     continue
                 verdicts[check.id] = self._judge_one(check, seen, expected, view, result)
-            questions.append(score_question(question, verdicts))
+            questions.append(score_question(question, _credit_inline_work(question, verdicts)))
         notes = [
             f"cell {c.index + 1}: {c.error}"
             for c in result.cells
@@ -400,6 +401,23 @@ class Grader:
             return self.judge(submission, result, routing, self._expectations)
         except Exception as exc:  # noqa: BLE001 - reported as the grader error it is
             return self._grader_failed(submission, _describe(exc), traceback.format_exc())
+
+
+def _credit_inline_work(question: Question, verdicts: dict[str, Verdict]) -> dict[str, Verdict]:
+    """A function check that found no function takes the verdict of the checks it lists
+    as `inline` when they all pass: the work was done inline, without a function."""
+    out = dict(verdicts)
+    for check in question.checks:
+        shown = getattr(check, "inline", [])
+        verdict = verdicts[check.id]
+        if not shown or verdict.found or verdict.status == GRADER_ERROR:
+            continue
+        if all(verdicts[other].status == PASS for other in shown):
+            done = ", ".join(f"`{other}`" for other in shown)
+            verb = "is" if len(shown) == 1 else "are"
+            problem = verdict.message.removeprefix("not found: ")
+            out[check.id] = Verdict(1, f"{problem}; the work is done inline: {done} {verb} right")
+    return out
 
 
 def _describe(exc: BaseException) -> str:

@@ -1298,3 +1298,115 @@ def test_a_count_given_as_its_dimensions_matches_where_the_rubric_allows() -> No
     assert judge(check, {"target": found([32, 32, 9])}).fraction == 0
     strict = make("value", target={"names": ["outputs"]}, expect={"value": 10240})
     assert judge(strict, {"target": found([32, 32, 10])}).fraction == 0
+
+
+# -- progress: a loss that falls steadily under the fast budget --------------------------------
+
+FAST = {"images": 8000, "epochs": 1, "test_images": 2000}
+
+
+def _training(losses: list[float]) -> dict[str, Any]:
+    return {"training": ok({"where": "`net`", "losses": losses, "steps": len(losses)})}
+
+
+def _noisy(start: float, end: float, steps: int = 160, noise: float = 0.03) -> list[float]:
+    generator = torch.Generator().manual_seed(0)
+    trend = torch.linspace(start, end, steps)
+    return (trend + noise * torch.randn(steps, generator=generator)).tolist()
+
+
+def test_progress_a_small_steady_fall_under_the_fast_budget_is_learning() -> None:
+    check = make("progress", target={"names": ["net"]}, decrease=0.5, budget=0.15)
+    run = RunView(budget=FAST)
+    verdict = check.judge(Seen(_training(_noisy(2.31, 2.24))), Seen({}), run)
+    assert verdict.fraction == 1 and "falling steadily" in verdict.message
+
+
+def test_progress_a_loss_that_only_wanders_is_not_learning() -> None:
+    check = make("progress", target={"names": ["net"]}, decrease=0.5, budget=0.15)
+    verdict = check.judge(Seen(_training(_noisy(2.30, 2.30))), Seen({}), RunView(budget=FAST))
+    assert verdict.fraction < 0.5 and "falling steadily" not in verdict.message
+
+
+def test_progress_without_the_budget_keeps_the_rubrics_decrease() -> None:
+    check = make("progress", target={"names": ["net"]}, decrease=0.5, budget=0.15)
+    verdict = check.judge(Seen(_training(_noisy(2.31, 2.24))), Seen({}), RunView())
+    assert verdict.fraction < 0.2 and "(full marks from 50%)" in verdict.message
+
+
+# -- printed tables, and work done inline ------------------------------------------------------
+
+OR_TABLE = "\n".join(
+    f"x=({a},{b})  s={s}  tau(s)={y}"
+    for (a, b), s, y in [((0, 0), -0.5, -1), ((0, 1), 0.5, 1), ((1, 0), 0.5, 1), ((1, 1), 1.5, 1)]
+)
+
+
+def test_value_from_a_column_of_a_printed_table() -> None:
+    check = make(
+        "value", target={"names": ["or_outputs"]}, from_output=True, expect={"value": [-1, 1, 1, 1]}
+    )
+    verdict = judge(check, {"target": ok({"candidates": []})}, stdout="start\n" + OR_TABLE)
+    assert verdict.fraction == 1
+    assert "column 4 of the table printed from line 2" in verdict.message
+
+
+def test_a_column_is_only_read_within_lines_alike() -> None:
+    check = make(
+        "value", target={"names": ["or_outputs"]}, from_output=True, expect={"value": [-1, 1, 1, 1]}
+    )
+    unlike = "a -1\nb 1 and 2\nc 1\nd 3 1"  # the same numbers, but no table
+    assert judge(check, {"target": ok({"candidates": []})}, stdout=unlike).fraction == 0
+
+
+def _question_with_inline(or_outputs: Verdict, step: Verdict) -> dict[str, Verdict]:
+    from graders.engine import _credit_inline_work
+    from graders.rubric.models import Question
+
+    question = Question.model_validate(
+        {
+            "id": "q1",
+            "title": "OR",
+            "points": 2,
+            "checks": [
+                {
+                    "id": "step",
+                    "kind": "function",
+                    "points": 1,
+                    "inline": ["or-outputs"],
+                    "target": {"kind": "function", "names": ["tau"]},
+                    "calls": [{"args": [0.5]}],
+                },
+                {
+                    "id": "or-outputs",
+                    "kind": "value",
+                    "points": 1,
+                    "target": {"names": ["y"]},
+                    "expect": {"value": [-1, 1, 1, 1]},
+                },
+            ],
+        }
+    )
+    return _credit_inline_work(question, {"step": step, "or-outputs": or_outputs})
+
+
+def test_a_function_not_found_takes_the_verdict_of_the_inline_work() -> None:
+    missing = Verdict(0, "not found: no function named `tau`", found=False)
+    credited = _question_with_inline(Verdict(1, "right"), missing)["step"]
+    assert credited.fraction == 1 and "the work is done inline: `or-outputs` is right" in (
+        credited.message
+    )
+    assert _question_with_inline(Verdict(0, "wrong"), missing)["step"].fraction == 0
+
+
+def test_a_wrong_function_is_not_rescued_by_the_inline_work() -> None:
+    wrong = Verdict(0, "0 of 1 calls agree with the reference")
+    assert _question_with_inline(Verdict(1, "right"), wrong)["step"].fraction == 0
+
+
+def test_function_not_found_says_it_found_nothing() -> None:
+    check = make("function", target={"kind": "function", "names": ["tau"]}, calls=[{"args": [0]}])
+    record = {"ok": False, "not_found": True, "error": "no function named `tau`"}
+    expected = {"expected:call0": ok({"result": to_json(1.0)})}
+    verdict = judge(check, {"call0": record}, expected)
+    assert verdict.fraction == 0 and verdict.found is False

@@ -69,8 +69,14 @@ def test_a_custom_function_wrapped_in_a_module_is_checked_through_the_module() -
     params = {"locator": locator, "operation": "relu", "input": {"randn": [4, 5]}}
     probes = [
         ProbeRequest("relu", "autograd_function", params),
-        ProbeRequest("mse", "call", {"locator": {"kind": "function", "names": ["mse"]},
-                                     "args": [{"randn": [3]}, {"randn": [3]}]}),
+        ProbeRequest(
+            "mse",
+            "call",
+            {
+                "locator": {"kind": "function", "names": ["mse"]},
+                "args": [{"randn": [3]}, {"randn": [3]}],
+            },
+        ),
     ]
     result = sandbox([WRAPPED_RELU], probes, cell_timeout=30)
     relu = result.probes["relu"]
@@ -94,3 +100,116 @@ def test_a_question_left_undone_finds_no_other_questions_model() -> None:
     result = sandbox(cells, probes, cell_timeout=30)
     assert result.probes["plain"]["ok"]  # the earlier question's model, for want of another
     assert result.probes["unlike"]["not_found"]
+
+
+RENAMED_PARTS = """
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+def two_layer_fc(x, params):
+    return F.relu(x.flatten(1) @ params["w1"]) @ params["w2"]
+
+class Conv(nn.Module):  # the notebook's ThreeLayerConvNet, renamed
+    def __init__(self, c_in, c1, c2, classes):
+        super().__init__()
+        self.a = nn.Conv2d(c_in, c1, 5, padding=2)
+        self.b = nn.Conv2d(c1, c2, 3, padding=1)
+        self.head = nn.Linear(c2 * 8 * 8, classes)
+
+    def forward(self, x):
+        return self.head(F.relu(self.b(F.relu(self.a(x)))).flatten(1))
+
+class Wide(nn.Module):  # another question's model: one linear layer
+    def __init__(self, c_in, c1, c2, classes):
+        super().__init__()
+        self.fc = nn.Linear(c_in * 64, classes)
+
+    def forward(self, x):
+        return self.fc(x.flatten(1))
+
+fc_params = {"w1": torch.randn(192, 20), "w2": torch.randn(20, 10)}
+wrong_params = [torch.randn(20, 10), torch.randn(192, 20)]
+conv = Conv(3, 6, 4, 10)
+optimizer = torch.optim.SGD(conv.parameters(), lr=0.1)
+for step in range(2):
+    optimizer.zero_grad()
+    conv(torch.randn(2, 3, 8, 8)).sum().backward()
+    optimizer.step()
+"""
+
+CONV_LAYERS = ["conv2d(3,6,*)", "conv2d(6,4,*)", "linear(*,10)"]
+
+
+def _renamed(probes: list[ProbeRequest]) -> dict:
+    return sandbox([RENAMED_PARTS], probes, cell_timeout=30).probes
+
+
+def test_a_renamed_class_is_built_and_trained_instances_found_by_their_layers() -> None:
+    built = {
+        "kind": "module",
+        "names": ["ThreeLayerConvNet"],
+        "build": [3, 6, 4, 10],
+        "accepts": [1, 3, 8, 8],
+        "search": True,
+        "identify": CONV_LAYERS,
+    }
+    trained = {
+        "kind": "module",
+        "class_names": ["ThreeLayerConvNet"],
+        "accepts": [1, 3, 8, 8],
+        "trained": True,
+        "search": True,
+        "identify": CONV_LAYERS,
+    }
+    unsearched = {**trained, "search": False}
+    shape = {"randn": [2, 3, 8, 8]}
+    probes = _renamed(
+        [
+            ProbeRequest(name, "module", {"locator": locator, "input": shape})
+            for name, locator in (("built", built), ("trained", trained), ("named", unsearched))
+        ]
+    )
+    assert probes["built"]["value"]["where"] == "`Conv(3, 6, 4, 10)` (found by its layers)"
+    assert probes["trained"]["value"]["where"] == "`conv`"
+    assert not probes["named"]["ok"]
+
+
+def test_a_class_search_leaves_classes_named_by_other_checks_alone() -> None:
+    built = {
+        "kind": "module",
+        "names": ["ThreeLayerConvNet"],
+        "build": [3, 6, 4, 10],
+        "accepts": [1, 3, 8, 8],
+        "search": True,
+        "identify": CONV_LAYERS,
+        "exclude": ["Conv"],
+    }
+    record = _renamed(
+        [ProbeRequest("m", "module", {"locator": built, "input": {"randn": [2, 3, 8, 8]}})]
+    )
+    assert not record["m"]["ok"]
+
+
+def test_parameters_kept_in_a_dict_are_read_in_the_order_the_function_uses_them() -> None:
+    call = {
+        "locator": {"kind": "function", "names": ["two_layer_fc"]},
+        "args": [
+            {"randn": [4, 3, 8, 8], "seed": 1},
+            [{"randn": [192, 5], "seed": 2}, {"randn": [5, 10], "seed": 3}],
+        ],
+    }
+    model = {
+        "kind": "function_model",
+        "names": ["two_layer_fc"],
+        "params": [[192, "H"], ["H", 10]],
+        "accepts": [1, 3, 8, 8],
+    }
+    probes = _renamed(
+        [
+            ProbeRequest("call", "call", call),
+            ProbeRequest("model", "module", {"locator": model, "input": {"randn": [2, 3, 8, 8]}}),
+        ]
+    )
+    assert probes["call"]["ok"] and probes["call"]["value"]["result"]["shape"] == [4, 10]
+    assert probes["model"]["value"]["where"] == "`two_layer_fc` with `fc_params`"

@@ -131,3 +131,24 @@ def test_lint_command_reports_errors_and_exit_status(tmp_path: Path, capsys) -> 
     assert main(["lint", str(bad)]) == 1
     err = capsys.readouterr().err
     assert f"{bad}:10: questions[0].checks[0].value.points" in err
+
+
+INLINE = (
+    MINIMAL.replace("    points: 2\n    checks", "    points: 3\n    checks")
+    + """\
+      - id: function
+        kind: function
+        points: 1
+        target: {kind: function, names: [f]}
+        inline: [value]
+        calls: [{args: [1]}]
+"""
+)
+
+
+def test_inline_names_other_checks_of_its_question(tmp_path: Path) -> None:
+    assert load_rubric(write(tmp_path, INLINE)).questions[0].checks[1].inline == ["value"]
+    message = error_of(tmp_path, INLINE.replace("inline: [value]", "inline: [values, function]"))
+    assert "check function: `inline` names no other check of this question: function, values" in (
+        message
+    )

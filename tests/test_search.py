@@ -124,3 +124,115 @@ def test_a_search_on_some_calls_only_is_judged_per_candidate() -> None:
     assert verdict.fraction == 0.5 and verdict.message.startswith(
         "`slope` (found by what it computes)"
     )
+
+
+# -- how a function computed its result ------------------------------------------------------
+
+TWO_LAYER_CELLS = [
+    "import numpy as np\nimport torch",
+    # by hand, in numpy; by hand, in torch; with autograd; through a custom Function
+    "def by_hand_numpy(x, w):\n    h = np.maximum(x @ w, 0)\n    return h.sum(), (x.T @ (h > 0))",
+    "def by_hand_torch(x, w):\n    h = (x.mm(w)).clamp(min=0)\n"
+    "    return h.sum(), x.t().mm((h > 0).to(x.dtype))",
+    "def with_autograd(x, w):\n    w = w.clone().requires_grad_(True)\n"
+    "    s = x.mm(w).clamp(min=0).sum()\n    s.backward()\n    return s.item(), w.grad",
+    "class Clamp(torch.autograd.Function):\n    @staticmethod\n    def forward(ctx, a):\n"
+    "        ctx.save_for_backward(a)\n        return a.clamp(min=0)\n    @staticmethod\n"
+    "    def backward(ctx, g):\n        (a,) = ctx.saved_tensors\n        return g * (a > 0)\n"
+    "def with_custom(x, w):\n    w = w.clone().requires_grad_(True)\n"
+    "    s = Clamp.apply(x.mm(w)).sum()\n    s.backward()\n    return s.item(), w.grad",
+]
+
+
+def test_each_candidate_says_how_it_computed_its_result() -> None:
+    locator = {"kind": "function", "names": ["two_layer"], "search": True}
+    arguments = {
+        "locator": locator,
+        "args": [
+            {"randn": [4, 3], "seed": 1, "numpy": True},
+            {"randn": [3, 2], "seed": 2, "numpy": True},
+        ],
+    }
+    result = sandbox(TWO_LAYER_CELLS, [ProbeRequest("c", "call", arguments)], cell_timeout=20)
+    methods = {c["where"]: c["method"] for c in result.probes["c"]["value"]["candidates"]}
+    assert methods["`by_hand_numpy`"] == {
+        "autograd": False,
+        "custom_function": False,
+        "library": "numpy",
+    }
+    assert methods["`by_hand_torch`"] == {
+        "autograd": False,
+        "custom_function": False,
+        "library": "torch",
+    }
+    assert methods["`with_autograd`"] == {
+        "autograd": True,
+        "custom_function": False,
+        "library": "torch",
+    }
+    assert methods["`with_custom`"] == {
+        "autograd": True,
+        "custom_function": True,
+        "library": "torch",
+    }
+
+
+def test_a_search_for_a_custom_autograd_function_finds_the_submissions_own() -> None:
+    locator = {"kind": "function", "names": ["MyReLU"], "search": True}
+    arguments = {"locator": locator, "operation": "relu", "input": {"randn": [3, 4]}}
+    result = sandbox(TWO_LAYER_CELLS, [ProbeRequest("f", "autograd_function", arguments)])
+    record = result.probes["f"]
+    assert record["ok"] and record["value"]["where"].startswith("`Clamp`")
+    assert record["value"]["gradcheck"] and record["value"]["backward_error"] < 1e-12
+
+
+def _method_check(**method: object) -> FunctionCheck:
+    return FunctionCheck(
+        id="gradients",
+        kind="function",
+        points=1,
+        target={"kind": "function", "names": ["two_layer_torch"], "search": True},
+        calls=[{"args": [0]}],
+        method=method,
+    )
+
+
+def _with_methods(*candidates: tuple[str, dict]) -> Seen:
+    found = [
+        {"where": w, "result": {"type": "number", "value": 0.5}, "method": m} for w, m in candidates
+    ]
+    return Seen({"call0": {"ok": True, "value": {"where": "search", "candidates": found}}})
+
+
+BY_HAND = {"autograd": False, "custom_function": False, "library": "torch"}
+AUTOGRAD = {"autograd": True, "custom_function": False, "library": "torch"}
+CUSTOM = {"autograd": True, "custom_function": True, "library": "torch"}
+
+
+def test_the_candidate_computing_it_the_way_asked_is_taken() -> None:
+    seen = _with_methods(("`net_autograd`", AUTOGRAD), ("`net_torch`", BY_HAND))
+    by_hand = _method_check(autograd=False).judge(seen, EXPECTED, RunView())
+    assert by_hand.fraction == 1 and by_hand.message.startswith("`net_torch`")
+    with_autograd = _method_check(autograd=True, custom_function=False).judge(
+        seen, EXPECTED, RunView()
+    )
+    assert with_autograd.fraction == 1 and with_autograd.message.startswith("`net_autograd`")
+
+
+def test_a_function_computing_it_another_way_answers_no_other_question() -> None:
+    only_custom = _with_methods(("`net_custom`", CUSTOM))
+    verdict = _method_check(autograd=True, custom_function=False).judge(
+        only_custom, EXPECTED, RunView()
+    )
+    assert verdict.fraction == 0
+    numpy_only = _with_methods(("`net_numpy`", {**BY_HAND, "library": "numpy"}))
+    assert _method_check(library="torch").judge(numpy_only, EXPECTED, RunView()).fraction == 0
+
+
+def test_a_named_function_computing_it_another_way_is_told_why() -> None:
+    check = _method_check(autograd=False)
+    record = {"where": "`two_layer_torch`", "result": {"type": "number", "value": 0.5}}
+    seen = Seen({"call0": {"ok": True, "value": {**record, "method": AUTOGRAD}}})
+    verdict = check.judge(seen, EXPECTED, RunView())
+    assert verdict.fraction == 0
+    assert "computed with autograd; the question asks for the gradients by hand" in verdict.message

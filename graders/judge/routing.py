@@ -56,7 +56,7 @@ def route(
     `predict` adds run options (test-image limit, checkpoint) to prediction probes.
     """
     routing = Routing()
-    hinted = _function_names(rubric)
+    hinted = _hinted_names(rubric)
     for question in rubric.questions:
         for check in question.checks:
             key = (question.id, check.id)
@@ -64,7 +64,7 @@ def route(
                 for local, (probe, params) in check.requests().items():
                     if probe == "predict" and predict:
                         params = {**params, **predict}
-                    if probe == "call" and params["locator"].get("search"):
+                    if params.get("locator", {}).get("search"):
                         params = _excluding_others(params, hinted)
                     routing.add(key, local, probe, params)
             if reference:
@@ -73,14 +73,18 @@ def route(
     return routing
 
 
-def _function_names(rubric: Rubric) -> set[str]:
-    """Every name a function check of the rubric hints at."""
+def _hinted_names(rubric: Rubric) -> set[str]:
+    """Every name a function check of the rubric hints at, and every model class a module
+    check names."""
     names: set[str] = set()
     for question in rubric.questions:
         for check in question.checks:
             target = getattr(check, "target", None)
             if target is not None and target.kind == "function":
                 names.update(target.names)
+            if target is not None and target.kind == "module":
+                names.update(target.class_names)
+                names.update(target.names if target.build is not None else [])
     return names
 
 

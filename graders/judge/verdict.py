@@ -20,7 +20,8 @@ class Verdict:
 
     `message` is safe to show the student (for a hidden check it never states
     the expected value); `detail` adds what a TA needs, expectations included.
-    A grader error keeps the failing code's traceback in `traceback`.
+    A grader error keeps the failing code's traceback in `traceback`. `found` is false
+    where the check found nothing to judge (no such function, say).
     """
 
     fraction: float
@@ -30,6 +31,7 @@ class Verdict:
     status: str = ""
     collected: str | None = None
     traceback: str = ""
+    found: bool = True
 
     def __post_init__(self) -> None:
         self.fraction = min(1.0, max(0.0, float(self.fraction)))

@@ -34,6 +34,13 @@ class Question(Strict):
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
             raise ValueError(f"check ids repeat: {', '.join(duplicates)}")
+        for check in self.checks:
+            unknown = sorted(set(getattr(check, "inline", [])) - (set(ids) - {check.id}))
+            if unknown:
+                raise ValueError(
+                    f"check {check.id}: `inline` names no other check of this question: "
+                    f"{', '.join(unknown)}"
+                )
         return self
 
     @property

@@ -53,13 +53,25 @@ class Locator(Strict):
     search: bool = Field(
         default=False,
         description="values: every value when no name matches; functions: every function "
-        "of the submission taking the call's arguments, the one that agrees counts",
+        "of the submission taking the call's arguments, the one that agrees counts; modules "
+        "with `build` or `class_names`: the submission's own model classes that run `identify`",
+    )
+    near: bool = Field(
+        default=False,
+        description="modules: when none runs `traces`, one running the same kinds of "
+        "operations with other sizes (a near miss, judged with partial credit)",
+    )
+    identify: list[str] = Field(
+        default_factory=list,
+        description="module search: operations (as `traces`) that tell the model apart",
     )
 
     @model_validator(mode="after")
     def _function_model_has_params(self) -> Locator:
         if (self.kind == "function_model") != (self.params is not None):
             raise ValueError("`params` goes with kind `function_model`, and it needs them")
+        if self.identify and not (self.search and self.kind == "module"):
+            raise ValueError("`identify` goes with a module locator's `search`")
         return self
 
     def describe(self) -> str:

@@ -215,6 +215,38 @@ class Call(Strict):
     observe: Literal["moments"] | Apply | None = None
 
 
+class Method(Strict):
+    """How the question asks the function to compute its result, observed while it runs:
+    with autograd (`backward()` or `torch.autograd.grad`) or by hand, through a custom
+    `torch.autograd.Function` or not, on numpy arrays or torch tensors. A call computed
+    another way does not agree, and a searched function computing it another way answers
+    another question."""
+
+    autograd: bool | None = None
+    custom_function: bool | None = None
+    library: Literal["numpy", "torch"] | None = None
+
+    def problem(self, seen: dict[str, Any] | None) -> str | None:
+        """Why a call computed `seen` the wrong way (None: the way asked, or not observed)."""
+        if not seen:
+            return None
+        if self.autograd is not None and seen["autograd"] != self.autograd:
+            return (
+                "computed with autograd; the question asks for the gradients by hand"
+                if seen["autograd"]
+                else "computed without autograd; the question asks for autograd's gradients"
+            )
+        if self.custom_function is not None and seen["custom_function"] != self.custom_function:
+            return (
+                "applies a custom autograd Function the question does not ask for"
+                if seen["custom_function"]
+                else "applies no custom autograd Function"
+            )
+        if self.library is not None and seen["library"] not in (None, self.library):
+            return f"works on {seen['library']} arrays only; the question asks for {self.library}"
+        return None
+
+
 class Script(Strict):
     """Where the submission has no such function: its script's variables, judged by a
     relation the grader computes from the student's own data (see
@@ -256,7 +288,11 @@ class Script(Strict):
 
     def judge(self, seen: Seen, function_error: str) -> Verdict:
         if not seen.ok("script"):
-            return Verdict(0, f"not found: {function_error}; in the script: {seen.error('script')}")
+            return Verdict(
+                0,
+                f"not found: {function_error}; in the script: {seen.error('script')}",
+                found=False,
+            )
         found = seen.value("script")
         notes = []
         for role, error in found["errors"].items():
@@ -296,7 +332,13 @@ class FunctionCheck(CheckBase):
     rtol: float = Field(default=1e-4, ge=0)
     atol: float = Field(default=1e-6, ge=0)
     spread: float = Field(default=0.15, gt=0, description="relative tolerance on moments' std")
+    method: Method | None = None
     script: Script | None = None
+    inline: list[str] = Field(
+        default_factory=list,
+        description="checks of the same question whose passing shows the work done inline: "
+        "where no function is found, this check takes their verdict",
+    )
 
     def _requests(self, locator: Locator, prefix: str = "") -> dict[str, Request]:
         return {
@@ -361,7 +403,7 @@ class FunctionCheck(CheckBase):
             problem = f"no function named {hints}, and none of {tried} computes it"
             if self.script is not None:
                 return self.script.judge(seen, problem)
-            return Verdict(0, f"not found: {problem}")
+            return Verdict(0, f"not found: {problem}", found=False)
         verdict.message = f"{best} (found by what it computes): {verdict.message}"
         return verdict
 
@@ -388,8 +430,8 @@ class FunctionCheck(CheckBase):
                 elif "error" in candidate:
                     per_name[name][key] = {"ok": False, "error": candidate["error"]}
                 else:
-                    value = {"where": name, "result": candidate["result"]}
-                    per_name[name][key] = {"ok": True, "value": value}
+                    value = {k: candidate[k] for k in ("result", "method") if k in candidate}
+                    per_name[name][key] = {"ok": True, "value": {"where": name, **value}}
         return {name: Seen(records) for name, records in per_name.items()}
 
     def _judge_found(self, seen: Seen, expected: Seen) -> Verdict:
@@ -407,8 +449,9 @@ class FunctionCheck(CheckBase):
         if not any(seen.ok(n) for n in names) and len(errors) == 1:
             if seen.not_found(names[0]) and self.script is not None:
                 return self.script.judge(seen, errors.pop())
-            prefix = "not found" if seen.not_found(names[0]) else "every call failed"
-            return Verdict(0, f"{prefix}: {errors.pop()}")
+            if seen.not_found(names[0]):
+                return Verdict(0, f"not found: {errors.pop()}", found=False)
+            return Verdict(0, f"every call failed: {errors.pop()}")
         message = f"{right} of {len(self.calls)} calls agree with the reference"
         convention = name if self.conventions and right else None
         if convention:
@@ -424,6 +467,10 @@ class FunctionCheck(CheckBase):
                 return -1, []
             if not seen.ok(f"call{number}"):
                 notes.append(f"call {number + 1}: {seen.error(f'call{number}')}")
+                continue
+            method = seen.value(f"call{number}").get("method")
+            if self.method and (way := self.method.problem(method)) is not None:
+                notes.append(f"call {number + 1}: {way}")
                 continue
             if self.calls[number].observe == "moments":
                 problem = self._moments_differ(

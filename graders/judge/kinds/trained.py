@@ -6,7 +6,7 @@ labels that never enter the sandbox.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 from pydantic import Field, model_validator
@@ -112,7 +112,16 @@ class AccuracyCheck(CheckBase):
 
 
 class ProgressCheck(CheckBase):
-    """The training loss of a model went down: the mean of its last tenth against its first."""
+    """The training loss of a model went down: the mean of its last tenth against its first.
+
+    Under the fast budget a network that learns may only have begun to: there, a loss that
+    falls short of `budget` but falls steadily (a least-squares slope over the steps at
+    least `STEADY_T` standard errors below zero) also earns full marks, while a loss that
+    only wanders (a network that does not learn) does not.
+    """
+
+    STEADY_T: ClassVar[float] = 4.0
+    STEADY_STEPS: ClassVar[int] = 30
 
     kind: Literal["progress"]
     target: Locator
@@ -141,6 +150,26 @@ class ProgressCheck(CheckBase):
             f"({drop:.0%} lower) over {training['steps']} steps"
         )
         wanted = self.budget if run.budget and self.budget is not None else self.decrease
-        return Verdict(
-            min(1.0, max(0.0, drop / wanted)), message + f" (full marks from {wanted:.0%})"
-        )
+        fraction = min(1.0, max(0.0, drop / wanted))
+        message += f" (full marks from {wanted:.0%})"
+        if run.budget and fraction < 1 and losses.size >= self.STEADY_STEPS:
+            t = _slope_t(losses)
+            if drop > 0 and t <= -self.STEADY_T:
+                return Verdict(
+                    1.0,
+                    message + f", but falling steadily (slope {-t:.1f} standard errors below "
+                    "zero): learning, as far as the fast budget lets it",
+                )
+            message += f"; not a steady fall either (slope {-t:.1f} standard errors below zero, "
+            message += f"{self.STEADY_T:g} needed)"
+        return Verdict(fraction, message)
+
+
+def _slope_t(losses: np.ndarray) -> float:
+    """The least-squares slope of the losses over their steps, in standard errors."""
+    steps = np.arange(losses.size, dtype=float)
+    steps -= steps.mean()
+    slope = float(steps @ (losses - losses.mean()) / (steps @ steps))
+    residuals = losses - losses.mean() - slope * steps
+    spread = float(np.sqrt(residuals @ residuals / max(losses.size - 2, 1) / (steps @ steps)))
+    return slope / spread if spread > 0 else (-np.inf if slope < 0 else 0.0)

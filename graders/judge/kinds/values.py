@@ -14,6 +14,29 @@ from .base import CheckBase, Compared, Locator, Request, Strict
 
 _NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 
+
+def printed_sequences(stdout: str) -> list[tuple[np.ndarray, str]]:
+    """The numbers of the printed output in the order printed, then each column of every
+    printed table (consecutive lines alike but for their numbers, such as
+    `x=(0,1)  s=0.5  tau(s)=1` once per input), each with where it was read."""
+    lines = stdout.splitlines()
+    rows = [[float(m) for m in _NUMBER.findall(line)] for line in lines]
+    skeletons = [_NUMBER.sub("#", line).strip() for line in lines]
+    flat = np.array([number for row in rows for number in row], dtype=float)
+    sequences = [(flat, "")]
+    start = 0
+    while start < len(rows):
+        end = start
+        while end + 1 < len(rows) and skeletons[end + 1] == skeletons[start]:
+            end += 1
+        if end > start and len(rows[start]) > 1:
+            table = np.array(rows[start : end + 1], dtype=float)
+            for column in range(table.shape[1]):
+                place = f" (column {column + 1} of the table printed from line {start + 1})"
+                sequences.append((table[:, column], place))
+        start = end + 1
+    return sequences
+
 Property = Literal["finite", "positive", "scalar", "probabilities"]
 
 
@@ -149,20 +172,21 @@ class ValueCheck(Compared):
         )
 
     def _from_output(self, stdout: str, accepted: dict[str, Any]) -> Verdict | None:
-        printed = np.array([float(m) for m in _NUMBER.findall(stdout)], dtype=float)
+        sequences = printed_sequences(stdout)
         for name, value in accepted.items():
             if value is None:
                 continue
             want = np.asarray(value, dtype=float).reshape(-1)
             tolerance = self.output_tolerance * np.maximum(1.0, np.abs(want))
-            for start in range(0, max(0, printed.size - want.size + 1)):
-                if np.all(np.abs(printed[start : start + want.size] - want) <= tolerance):
-                    suffix = "" if name == "expected" else f" (convention: {name})"
-                    return Verdict(
-                        1,
-                        f"printed output: {show(want)}: correct{suffix}",
-                        convention=None if name == "expected" else name,
-                    )
+            for printed, place in sequences:
+                for start in range(0, max(0, printed.size - want.size + 1)):
+                    if np.all(np.abs(printed[start : start + want.size] - want) <= tolerance):
+                        suffix = "" if name == "expected" else f" (convention: {name})"
+                        return Verdict(
+                            1,
+                            f"printed output{place}: {show(want)}: correct{suffix}",
+                            convention=None if name == "expected" else name,
+                        )
         return None
 
     def _properties(self, candidates: list[tuple[str, np.ndarray]]) -> Verdict:

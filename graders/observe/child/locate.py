@@ -23,15 +23,22 @@ A locator is a JSON dict:
              models of the other questions, so that a question left undone finds nothing)
   build      for modules: a fresh instance of the model class named by `names`,
              built with these arguments (not recorded as one of the submission's)
-  search     when no name matches, fall back to every object of the kind
+  search     when no name matches, fall back to every object of the kind; for modules
+             with `build` or `class_names`: to the model classes the submission defined
+             (none named in `exclude`) whose forward pass runs `identify`
+  identify   for a module search: operations (as `traces`) that tell the model apart
+  near       for modules with `traces`: when none runs them, one running the same kinds
+             of operations with other sizes or kernels (a near miss, for partial credit)
 """
 
 from __future__ import annotations
 
 import copy
+import itertools
 import math
 import re
 import types
+from collections.abc import Iterator
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -223,7 +230,7 @@ def _modules(
         return any(True for _ in value.parameters())
 
     if locator.get("build") is not None:
-        return _constructed(locator, namespace, recorder)
+        return _constructed(locator, namespace, recorder, seed)
     candidates: list[tuple[str, Any]] = [(f"`{n}`", v) for n, v in _named(namespace, locator)]
     candidates += [
         (f"`{n}`", v) for n, v in namespace.items() if not n.startswith("_") and is_model(v)
@@ -232,29 +239,45 @@ def _modules(
     for module in reversed(recorder.root_modules()):
         where = f"the {type(module).__name__} built in cell {recorder.cell_of(module) + 1}"
         candidates.append((where, module))
-    seen: set[int] = {
+    unlike: set[int] = {
         id(module)
         for other in locator.get("unlike", [])
         for _, module in _modules(other, namespace, recorder, seed)
     }
-    accepted: list[tuple[str, Any]] = []
     shape = locator.get("accepts")
-    for where, module in candidates:
-        if id(module) in seen or not is_model(module):
-            continue
-        seen.add(id(module))
-        if class_names and type(module).__name__ not in class_names:
-            continue
-        if shape is not None and not runs_on(module, shape, seed, recorder):
-            continue
-        if not _trained_as_asked(locator, module, recorder):
-            continue
-        traces = locator.get("traces")
-        if traces and not runs_through(module, shape or [1], traces, seed, recorder):
-            continue
-        accepted.append((where, module))
-        if len(accepted) >= MAX_CANDIDATES:
-            break
+
+    def accepted_of(of_class: Any, traces: list[str]) -> list[tuple[str, Any]]:
+        seen = set(unlike)
+        accepted: list[tuple[str, Any]] = []
+        for where, module in candidates:
+            if id(module) in seen or not is_model(module):
+                continue
+            seen.add(id(module))
+            if not of_class(type(module)):
+                continue
+            if shape is not None and not runs_on(module, shape, seed, recorder):
+                continue
+            if not _trained_as_asked(locator, module, recorder):
+                continue
+            if traces and not runs_through(module, shape or [1], traces, seed, recorder):
+                continue
+            accepted.append((where, module))
+            if len(accepted) >= MAX_CANDIDATES:
+                break
+        return accepted
+
+    traces = locator.get("traces", [])
+    accepted = accepted_of(lambda cls: not class_names or cls.__name__ in class_names, traces)
+    if not accepted and class_names and _searches_classes(locator):
+        own = set(_own_model_classes(namespace, locator))
+        accepted = accepted_of(lambda cls: cls in own, [*traces, *locator["identify"]])
+    if not accepted and traces and locator.get("near"):
+        loose = [pattern.split("(")[0] + "*" for pattern in traces]
+        of_class = (lambda cls: cls.__name__ in class_names) if class_names else (lambda cls: True)
+        accepted = [
+            (f"{where} (the nearest to the layers asked for)", module)
+            for where, module in accepted_of(of_class, loose)
+        ]
     prefer = locator.get("prefer")
     if prefer:
         preferred = [runs_through(m, shape or [1], prefer, seed, recorder) for _, m in accepted]
@@ -269,33 +292,88 @@ def _modules(
 
 
 def _constructed(
-    locator: dict[str, Any], namespace: dict[str, Any], recorder: Recorder
+    locator: dict[str, Any], namespace: dict[str, Any], recorder: Recorder, seed: int
 ) -> list[tuple[str, Any]]:
-    """A fresh instance of the first named model class, built with `build`."""
+    """A fresh instance of the first named model class, built with `build`; with a search,
+    else of the first class the submission defined that builds with those arguments and
+    runs `identify` on `accepts`."""
     import torch
 
     arguments = locator["build"]
+    shown = ", ".join(map(repr, arguments))
+
+    def build(cls: type) -> Any:
+        recorder.quiet = True
+        try:
+            return cls(*arguments)
+        finally:
+            recorder.quiet = False
+
     for name, value in _named(namespace, locator):
         if isinstance(value, type) and issubclass(value, torch.nn.Module):
-            recorder.quiet = True
-            try:
-                instance = value(*arguments)
-            finally:
-                recorder.quiet = False
-            shown = ", ".join(map(repr, arguments))
-            return [(f"`{name}({shown})`", instance)]
+            return [(f"`{name}({shown})`", build(value))]
+    if not _searches_classes(locator):
+        return []
+    for cls, name in _own_model_classes(namespace, locator).items():
+        try:
+            instance = build(cls)
+        except Exception:  # noqa: BLE001 - a class built another way is not this model
+            continue
+        shape = locator.get("accepts") or [1]
+        if runs_through(instance, shape, locator["identify"], seed, recorder):
+            return [(f"`{name}({shown})` (found by its layers)", instance)]
     return []
 
 
+def _searches_classes(locator: dict[str, Any]) -> bool:
+    return bool(locator.get("search") and locator.get("identify"))
+
+
+def _own_model_classes(namespace: dict[str, Any], locator: dict[str, Any]) -> dict[Any, str]:
+    """The `nn.Module` classes the submission's cells defined, by class, with their names;
+    none that the locator's `exclude` names (another question's class)."""
+    import torch
+
+    excluded = set(locator.get("exclude", []))
+    found: dict[Any, str] = {}
+    for name, value in namespace.items():
+        if (
+            isinstance(value, type)
+            and issubclass(value, torch.nn.Module)
+            and name not in excluded
+            and value.__name__ not in excluded
+            and _defined_in_cells(value)
+        ):
+            found.setdefault(value, name)
+    return found
+
+
+def _defined_in_cells(cls: type) -> bool:
+    code = getattr(getattr(cls, "__init__", None), "__code__", None)
+    forward = getattr(getattr(cls, "forward", None), "__code__", None)
+    return any(c is not None and c.co_filename.startswith("<cell") for c in (code, forward))
+
+
 def _function_model(locator: dict[str, Any], namespace: dict[str, Any]) -> list[tuple[str, Any]]:
-    """The located function and its parameters wrapped as one model (or nothing)."""
+    """The located function and its parameters wrapped as one model (or nothing): with
+    `accepts`, the first set of parameters of those shapes that it runs a batch with."""
+    import torch
+
     functions = [(n, v) for n, v in _named(namespace, locator) if callable(v)]
-    found = _parameters(locator["params"], namespace)
-    if not functions or found is None:
+    if not functions:
         return []
     name, function = functions[0]
-    where, params = found
-    return [(f"`{name}` with {where}", FunctionModel(function, params))]
+    shape = locator.get("accepts")
+    for where, params in _parameters(locator["params"], namespace):
+        model = FunctionModel(function, params)
+        if shape is not None:
+            try:
+                with torch.no_grad():
+                    model(torch.zeros(*shape))
+            except Exception:  # noqa: BLE001 - these parameters are not the ones it takes
+                continue
+        return [(f"`{name}` with {where}", model)]
+    return []
 
 
 def fits(shape: list[Any], tensor: Any, sizes: dict[str, int]) -> dict[str, int] | None:
@@ -312,39 +390,39 @@ def fits(shape: list[Any], tensor: Any, sizes: dict[str, int]) -> dict[str, int]
     return bound
 
 
-def _parameters(shapes: list[list[Any]], namespace: dict[str, Any]) -> tuple[str, list] | None:
-    """Tensors with these shapes: a list or tuple variable holding them, else one variable
-    per shape (chosen so that the named sizes agree)."""
+def _parameters(
+    shapes: list[list[Any]], namespace: dict[str, Any]
+) -> Iterator[tuple[str, list | dict]]:
+    """Tensors with these shapes, each set as (where, params): a list or tuple variable
+    holding them (or a dict, in its order, passed on as the dict), then one variable per
+    shape (chosen so that the named sizes agree), at most `MAX_CANDIDATES` sets."""
     for name, value in namespace.items():
-        if isinstance(value, (list, tuple)) and len(value) == len(shapes):
+        held = list(value.values()) if isinstance(value, dict) else value
+        if isinstance(held, (list, tuple)) and len(held) == len(shapes):
             sizes: dict[str, int] | None = {}
-            for shape, tensor in zip(shapes, value):
+            for shape, tensor in zip(shapes, held):
                 sizes = fits(shape, tensor, sizes) if sizes is not None else None
             if sizes is not None:
-                return f"`{name}`", list(value)
+                yield f"`{name}`", value if isinstance(value, dict) else list(value)
     tensors = [(n, v) for n, v in namespace.items() if not n.startswith("_") and _is_tensor(v)]
 
-    def search(position: int, sizes: dict[str, int], chosen: list[str]) -> list[str] | None:
+    def search(position: int, sizes: dict[str, int], chosen: list[str]) -> Iterator[list[str]]:
         if position == len(shapes):
-            return chosen
+            yield chosen
+            return
         for name, tensor in tensors:
             bound = fits(shapes[position], tensor, sizes) if name not in chosen else None
             if bound is not None:
-                found = search(position + 1, bound, [*chosen, name])
-                if found is not None:
-                    return found
-        return None
+                yield from search(position + 1, bound, [*chosen, name])
 
-    names = search(0, {}, [])
-    if names is None:
-        return None
-    return ", ".join(f"`{n}`" for n in names), [namespace[n] for n in names]
+    for names in itertools.islice(search(0, {}, []), MAX_CANDIDATES):
+        yield ", ".join(f"`{n}`" for n in names), [namespace[n] for n in names]
 
 
 class FunctionModel:
     """`function(x, params)` as a model that predictions can run (no recorded module)."""
 
-    def __init__(self, function: Any, params: list[Any]) -> None:
+    def __init__(self, function: Any, params: list[Any] | dict[str, Any]) -> None:
         self.function, self.params = function, params
 
     def __call__(self, x: Any) -> Any:
@@ -354,7 +432,9 @@ class FunctionModel:
         return self
 
     def parameters(self) -> Any:
-        return iter(self.params)
+        return iter(self.params.values() if isinstance(self.params, dict) else self.params)
 
     def named_parameters(self) -> Any:
+        if isinstance(self.params, dict):
+            return ((f"params[{k!r}]", p) for k, p in self.params.items())
         return ((f"params[{i}]", p) for i, p in enumerate(self.params))

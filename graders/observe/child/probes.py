@@ -143,32 +143,68 @@ MAX_SEARCHED_FUNCTIONS = 12
 SEARCH_CALL_SECONDS = 2.0
 
 
-def _call(function: Any, params: dict[str, Any], ctx: Context) -> Any:
+def _call(function: Any, params: dict[str, Any], ctx: Context) -> tuple[Any, dict[str, Any]]:
     """Call `function` on the grader's arguments as the rubric describes them; when that
     fails, tensors are passed again as numpy arrays and arrays as tensors, so numpy code and
-    torch code are graded alike. Returns what the rubric asks to observe of the result."""
+    torch code are graded alike, then lists of parameters as dicts keyed in order of use
+    (`params["w1"]`), then two arguments in the other order. Returns what the rubric asks
+    to observe of the result, and how the function computed it (see `_method`)."""
 
     def arguments(convert: Callable[[Any], Any]) -> tuple[list[Any], dict[str, Any]]:
         args = [convert(make_tensor(a, ctx.seed)) for a in params.get("args", [])]
         kwargs = {k: convert(make_tensor(v, ctx.seed)) for k, v in params.get("kwargs", {}).items()}
         return args, kwargs
 
+    recorder = ctx.recorder
     args, kwargs = arguments(lambda value: value)
+    before = (recorder.backward_calls + recorder.gradient_calls, recorder.function_applies)
     try:
         result = function(*args, **kwargs)
     except Exception:
-        other_args, other_kwargs = arguments(fixtures.other_kind)
-        if [type(a) for a in other_args] == [type(a) for a in args] and [
-            type(v) for v in other_kwargs.values()
-        ] == [type(v) for v in kwargs.values()]:
+        retries = [arguments(fixtures.other_kind), arguments(fixtures.keyed_in_order_of_use)]
+        retries = [r for r in retries if _kinds(r) != _kinds((args, kwargs))]
+        if len(args) == 2 and not kwargs:  # `perceptron(x, w)` for the notebook's (w, x)
+            retries += [(args[::-1], {}), (arguments(fixtures.other_kind)[0][::-1], {})]
+        if not retries:
             raise
-        result = function(*other_args, **other_kwargs)
+        for number, (args, kwargs) in enumerate(retries, start=1):
+            try:
+                result = function(*args, **kwargs)
+                break
+            except Exception:
+                if number == len(retries):
+                    raise
+    method = _method([*args, *kwargs.values()], before, recorder)
     observe = params.get("observe")
     if observe == "moments":
-        return _moments(result)
+        return _moments(result), method
     if observe:
-        return to_json(_apply(result, observe, ctx))
-    return to_json(result)
+        return to_json(_apply(result, observe, ctx)), method
+    return to_json(result), method
+
+
+def _kinds(call: tuple[list[Any], dict[str, Any]]) -> list[type]:
+    args, kwargs = call
+    return [type(a) for a in [*args, *kwargs.values()]]
+
+
+def _method(arguments: list[Any], before: tuple[int, int], recorder: Any) -> dict[str, Any]:
+    """How a call computed its result: whether it ran autograd (`backward()` or
+    `torch.autograd.grad`), whether it applied a custom `torch.autograd.Function`, and the
+    library of the arrays it was given (numpy, torch, or None without arrays)."""
+    import numpy as np
+    import torch
+
+    libraries = {
+        "numpy" if isinstance(a, np.ndarray) else "torch"
+        for a in arguments
+        if isinstance(a, (np.ndarray, torch.Tensor))
+    }
+    return {
+        "autograd": recorder.backward_calls + recorder.gradient_calls > before[0],
+        "custom_function": recorder.function_applies > before[1],
+        "library": libraries.pop() if len(libraries) == 1 else None,
+    }
 
 
 def probe_call(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
@@ -186,7 +222,8 @@ def probe_call(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
     found = [(w, f) for w, f in found if not isinstance(f, torch.nn.Module)]  # a model, a loss
     if found:
         where, function = found[0]
-        return {"where": where, "result": _call(function, params, ctx)}
+        result, method = _call(function, params, ctx)
+        return {"where": where, "result": result, "method": method}
     if not locator.get("search"):
         raise NotFound(describe_locator(locator))
     arity = len(params.get("args", []))
@@ -196,11 +233,11 @@ def probe_call(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
         if name in excluded:
             continue
         try:
-            result = _within(SEARCH_CALL_SECONDS, lambda f=function: _call(f, params, ctx))
+            result, method = _within(SEARCH_CALL_SECONDS, lambda f=function: _call(f, params, ctx))
         except (Exception, _SearchTimeout) as exc:  # noqa: BLE001 - a failing candidate is no answer
             candidates.append({"where": f"`{name}`", "error": f"{type(exc).__name__}: {exc}"[:200]})
             continue
-        candidates.append({"where": f"`{name}`", "result": result})
+        candidates.append({"where": f"`{name}`", "result": result, "method": method})
     if not candidates:
         raise NotFound(
             describe_locator(locator) + f", and no function of the submission takes {arity} "
@@ -210,12 +247,18 @@ def probe_call(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
 
 
 def _own_functions(namespace: dict[str, Any], arity: int) -> list[tuple[str, Any]]:
-    """Functions the submission's cells defined that accept `arity` positional arguments."""
+    """Functions the submission's cells defined that accept `arity` positional arguments,
+    and its model classes whose constructor does (a class answers `TwoLayerFC(3072, 100, 10)`
+    under another name)."""
     import inspect
+
+    import torch
 
     found = []
     for name, value in namespace.items():
         code = getattr(value, "__code__", None)
+        if isinstance(value, type) and issubclass(value, torch.nn.Module):
+            code = getattr(value.__init__, "__code__", None)
         if name.startswith("_") or code is None or not code.co_filename.startswith("<cell"):
             continue
         try:
@@ -317,6 +360,22 @@ def _applied(function: Any) -> Any:
     return getattr(function, "apply", None)
 
 
+def _own_autograd_functions(namespace: dict[str, Any], operation: str) -> list[tuple[str, Any]]:
+    """The custom `torch.autograd.Function`s the submission's cells defined, those whose
+    name mentions `operation` first (a search for `MyReLU` finds `CustomReLU`)."""
+    import torch
+
+    found = [
+        (f"`{name}` (the submission's autograd Function)", value)
+        for name, value in namespace.items()
+        if isinstance(value, type)
+        and issubclass(value, torch.autograd.Function)
+        and getattr(getattr(value, "forward", None), "__code__", None) is not None
+        and value.forward.__code__.co_filename.startswith("<cell")
+    ]
+    return sorted(found, key=lambda item: operation not in item[0].lower())
+
+
 def probe_autograd_function(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
     """A custom `torch.autograd.Function` against the torch operation it re-implements.
 
@@ -325,7 +384,12 @@ def probe_autograd_function(params: dict[str, Any], ctx: Context) -> dict[str, A
     """
     import torch
 
-    where, function = _one(params, ctx)
+    found = locate(params["locator"], ctx.namespace, ctx.recorder, ctx.seed)
+    if not found and params["locator"].get("search"):
+        found = _own_autograd_functions(ctx.namespace, params["operation"])
+    if not found:
+        raise NotFound(describe_locator(params["locator"]))
+    where, function = found[0]
     apply = _applied(function)
     if apply is None:
         raise NotFound(f"{where} has no `apply`: it is not a torch.autograd.Function")

@@ -99,6 +99,8 @@ class Recorder:
     losses: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
     graphs: list[dict[str, Any]] = field(default_factory=list)
     backward_calls: int = 0
+    gradient_calls: int = 0
+    function_applies: int = 0
     datasets: list[dict[str, Any]] = field(default_factory=list)
     loaders: list[dict[str, Any]] = field(default_factory=list)
     snapshots: list[dict[str, Any]] = field(default_factory=list)
@@ -123,6 +125,7 @@ class Recorder:
         self._patch_optimizers(torch)
         self._patch_losses(torch.nn.functional)
         self._patch_backward(torch)
+        self._patch_gradient_uses(torch)
         self._patch_loader(torch.utils.data.DataLoader)
         self._patch_loader_iteration(torch.utils.data.DataLoader)
         if "torchvision" in sys.modules:
@@ -267,6 +270,26 @@ class Recorder:
             return result
 
         torch.autograd.backward = backward
+
+    def _patch_gradient_uses(self, torch: Any) -> None:
+        """Count `torch.autograd.grad` calls and custom `torch.autograd.Function` applications,
+        so that a probe can say how a student's function computed its result."""
+        recorder = self
+        grad = torch.autograd.grad
+
+        @functools.wraps(grad)
+        def counted_grad(*args: Any, **kwargs: Any) -> Any:
+            recorder.gradient_calls += 1
+            return grad(*args, **kwargs)
+
+        torch.autograd.grad = counted_grad
+        apply = torch.autograd.Function.__dict__["apply"]  # torch's own classmethod
+
+        def counted_apply(cls: Any, *args: Any, **kwargs: Any) -> Any:
+            recorder.function_applies += 1
+            return apply.__get__(None, cls)(*args, **kwargs)
+
+        torch.autograd.Function.apply = classmethod(counted_apply)
 
     def _before_backward(self, tensors: Any) -> list[tuple[Any, dict[str, Any], Any]]:
         """The script weights (leaf tensors that are no module's parameters) this backward
