@@ -3,7 +3,7 @@
 grade PATH... [--assignment ID] [--out DIR]    grade submissions (TA)
 grade --self [PATH] [--assignment ID] [--bundle FILE]
                                                public checks only (student)
-grade verify [ID...]                           grade the reference solutions (CI)
+grade verify [ID...] [--self]                  grade the reference solutions (CI)
 grade answers ID --json                        the reference answers
 grade list                                     assignments, questions, points
 grade lint [RUBRIC...]                         validate rubrics
@@ -164,6 +164,12 @@ def _command_parser(name: str) -> argparse.ArgumentParser:
     if name == "verify":
         parser.add_argument("ids", nargs="*", help="assignments (default: all)")
         parser.add_argument("--cache-dir")
+        parser.add_argument(
+            "--self",
+            dest="self_check",
+            action="store_true",
+            help="the public checks under the fast budget, as `grade --self` judges them",
+        )
         _data_options(parser)
     elif name == "answers":
         parser.add_argument("id")
@@ -364,7 +370,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     assignments = [get_assignment(i) for i in args.ids] if args.ids else all_assignments()
     failed, faulty = [], []
     for assignment in assignments:
-        grader = Grader(assignment, _options(args))
+        grader = Grader(assignment, _options(args, public_only=args.self_check))
         with console.status(f"verifying {assignment.id}"):
             result = grader.verify()
         print_checks(console, result, show_detail=True)
@@ -373,6 +379,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         for deferred in assignment.rubric.deferred:
             console.print(f"not graded yet: {deferred.question}: {deferred.reason}")
         mark = "[green]full marks[/green]" if result.full_marks else "[red]NOT full marks[/red]"
+        if args.self_check:
+            mark += " (public checks, fast budget)"
         console.print(
             f"[bold]{assignment.id}[/bold]: {result.score:g} / {result.max_score:g} "
             f"{mark} ({result.seconds:.1f} s)",

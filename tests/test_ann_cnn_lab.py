@@ -4,6 +4,7 @@ the model-output check judges XOR models, and the reference earns full marks on 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -252,5 +253,9 @@ def test_model_output_on_xor_points_in_the_sandbox(
 @pytest.mark.slow
 @pytest.mark.data
 def test_reference_earns_full_marks_on_the_real_data(real_data_root, capsys) -> None:
-    assert main(["verify", "ann-cnn-lab", "--data-dir", str(real_data_root.path)]) == 0
-    assert "ann-cnn-lab: 100 / 100 full marks" in capsys.readouterr().out
+    """What `grade --self` judges, on the real data (the full budget's hour of training is
+    `tests/benchmarks/verify_full.py`)."""
+    data = ["--data-dir", str(real_data_root.path)]
+    assert main(["verify", "ann-cnn-lab", "--self", *data]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"ann-cnn-lab: ([\d.]+) / \1 full marks \(public checks, fast budget\)", out)

@@ -157,11 +157,13 @@ def test_two_layer_module_forward(assignment, reference) -> None:
 
 @pytest.mark.data
 def test_reference_earns_full_marks_on_the_real_data(real_data_root, capsys) -> None:
-    assert main(["verify", "pytorch-apis", "--data-dir", str(real_data_root.path)]) == 0
+    """What `grade --self` judges, on the real CIFAR-10 (the challenge's 70% after full
+    training is `tests/benchmarks/verify_full.py`)."""
+    data = ["--data-dir", str(real_data_root.path)]
+    assert main(["verify", "pytorch-apis", "--self", *data]) == 0
     out = capsys.readouterr().out
-    assert "pytorch-apis: 100 / 100 full marks" in out
-    challenge = re.search(r"`best_model`: test accuracy ([\d.]+)% on 10000 images", out)
-    assert challenge and float(challenge.group(1)) >= 70
+    assert re.search(r"pytorch-apis: ([\d.]+) / \1 full marks \(public checks, fast budget\)", out)
+    assert "test accuracy" in out and "on 2000 images under the fast budget" in out
 
 
 @pytest.mark.data

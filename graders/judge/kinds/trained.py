@@ -145,9 +145,10 @@ class ProgressCheck(CheckBase):
         tenth = max(1, losses.size // 10)
         first, last = float(losses[:tenth].mean()), float(losses[-tenth:].mean())
         drop = (first - last) / first if first > 0 else 0.0
+        shown = f"{drop:.1%}" if abs(drop) < 0.1 else f"{drop:.0%}"
         message = (
             f"{where}: training loss went from {first:.3g} to {last:.3g} "
-            f"({drop:.0%} lower) over {training['steps']} steps"
+            f"({shown} lower) over {training['steps']} steps"
         )
         wanted = self.budget if run.budget and self.budget is not None else self.decrease
         fraction = min(1.0, max(0.0, drop / wanted))

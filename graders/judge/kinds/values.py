@@ -132,16 +132,19 @@ class ValueCheck(Compared):
         return {"candidates": []}
 
     def _numeric(self, seen: Seen) -> list[tuple[str, np.ndarray]]:
+        """The numeric candidates of the right shape; those a name or pattern hints at
+        alone when there are any (a search only stands in for a missing name)."""
         found = []
         if seen.ok("target"):
-            for where, observation in _candidates(seen.value("target")):
+            for candidate in seen.value("target").get("candidates", []):
                 try:
-                    array = numbers(observation)
+                    array = numbers(candidate["value"])
                 except NotNumeric:
                     continue
                 if self.shape is None or list(np.squeeze(array).shape) == _squeezed(self.shape):
-                    found.append((where, array))
-        return found
+                    found.append((candidate["where"], array, candidate.get("searched", False)))
+        hinted = [(where, array) for where, array, searched in found if not searched]
+        return hinted or [(where, array) for where, array, _ in found]
 
     def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
         candidates = self._numeric(seen)

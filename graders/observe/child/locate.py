@@ -156,10 +156,38 @@ def runs_through(
     return position == len(patterns)
 
 
+TRAINING_FILTERS = ("trained", "optimizers", "augmented", "regularized", "lr", "from_loader")
+
+
+def _training_filters(locator: dict[str, Any]) -> list[str]:
+    return [k for k in TRAINING_FILTERS if locator.get(k)]
+
+
+def _unbuilt_classes(
+    namespace: dict[str, Any], locator: dict[str, Any], recorder: Recorder, built: list[Any]
+) -> list[tuple[str, Any]]:
+    """A fresh instance of each model class the submission defined but never built
+    (constructed without arguments): where no model fits, its class may still show the
+    layers asked for."""
+    classes = {type(module) for module in built}
+    found = []
+    for cls, name in _own_model_classes(namespace, locator).items():
+        if cls in classes:
+            continue
+        recorder.quiet = True
+        try:
+            where = f"a `{name}()` built by the grader (the submission built none)"
+            found.append((where, cls()))
+        except Exception:  # noqa: BLE001 - a class that needs arguments is left alone
+            continue
+        finally:
+            recorder.quiet = False
+    return found
+
+
 def _trained_as_asked(locator: dict[str, Any], module: Any, recorder: Recorder) -> bool:
     """Whether `module` was trained the way the locator's training filters ask."""
-    filters = ("trained", "optimizers", "augmented", "regularized", "lr", "from_loader")
-    wanted = [k for k in filters if locator.get(k)]
+    wanted = _training_filters(locator)
     if not wanted:
         return True
     optimizers = recorder.optimizers_of(module)
@@ -271,6 +299,9 @@ def _modules(
     if not accepted and class_names and _searches_classes(locator):
         own = set(_own_model_classes(namespace, locator))
         accepted = accepted_of(lambda cls: cls in own, [*traces, *locator["identify"]])
+    if not accepted and not _training_filters(locator):
+        candidates = _unbuilt_classes(namespace, locator, recorder, [m for _, m in candidates])
+        accepted = accepted_of(lambda cls: not class_names or cls.__name__ in class_names, traces)
     if not accepted and traces and locator.get("near"):
         loose = [pattern.split("(")[0] + "*" for pattern in traces]
         of_class = (lambda cls: cls.__name__ in class_names) if class_names else (lambda cls: True)

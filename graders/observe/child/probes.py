@@ -66,9 +66,18 @@ def make_tensor(spec: Any, seed: int) -> Any:
 
 
 def probe_value(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
-    """Candidates for a value locator, each with where it was found."""
-    found = locate(params["locator"], ctx.namespace, ctx.recorder, ctx.seed)
-    return {"candidates": [{"where": where, "value": to_json(v)} for where, v in found]}
+    """Candidates for a value locator, each with where it was found and whether only the
+    locator's `search` found it (no name or pattern hinted at it)."""
+    locator = params["locator"]
+    found = locate(locator, ctx.namespace, ctx.recorder, ctx.seed)
+    unsearched = locate({**locator, "search": False}, ctx.namespace, ctx.recorder, ctx.seed)
+    hinted = {id(v) for _, v in unsearched}
+    return {
+        "candidates": [
+            {"where": where, "value": to_json(v), "searched": id(v) not in hinted}
+            for where, v in found
+        ]
+    }
 
 
 def probe_module(params: dict[str, Any], ctx: Context) -> dict[str, Any]:

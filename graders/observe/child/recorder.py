@@ -105,6 +105,7 @@ class Recorder:
     loaders: list[dict[str, Any]] = field(default_factory=list)
     snapshots: list[dict[str, Any]] = field(default_factory=list)
     pending_losses: list[float] = field(default_factory=list)
+    called_losses: list[float] = field(default_factory=list)
     loader_allowance: dict[tuple[int, int], int] = field(default_factory=dict)
     current_loader: Any = None
     training_passes: int = 0
@@ -199,8 +200,10 @@ class Recorder:
         key = str(self.cell)
         entry["steps"][key] = entry["steps"].get(key, 0) + 1
         losses = entry.setdefault("losses", [])
-        losses.extend(self.pending_losses[: MAX_LOSS_VALUES - len(losses)])
+        pending = self.pending_losses or self.called_losses
+        losses.extend(pending[: MAX_LOSS_VALUES - len(losses)])
         self.pending_losses.clear()
+        self.called_losses.clear()
         if self.training_passes:
             entry.setdefault("passes", set()).add(self.training_passes)
         if self.current_loader is not None:
@@ -247,9 +250,20 @@ class Recorder:
         return loss
 
     def _keep_loss(self, value: Any) -> None:
-        """Hold a training loss until the next optimizer step claims it."""
-        if len(self.pending_losses) < MAX_LOSS_VALUES and value.numel() == 1:
-            self.pending_losses.append(float(value.detach()))
+        """Hold the value of a loss function's call until a backward pass or the next
+        optimizer step claims it."""
+        if len(self.called_losses) < MAX_LOSS_VALUES and value.numel() == 1:
+            self.called_losses.append(float(value.detach()))
+
+    def _keep_minimised(self, root: Any) -> None:
+        """The loss a backward pass starts from is the one training minimises: held until
+        the next optimizer step, in place of the loss calls seen since the last pass (a
+        summed loss printed beside the mean one is not the training loss)."""
+        if root.numel() == 1 and len(self.pending_losses) < MAX_LOSS_VALUES:
+            self.pending_losses.append(float(root.detach()))
+        else:
+            self.pending_losses.extend(self.called_losses)
+        self.called_losses.clear()
 
     def _patch_backward(self, torch: Any) -> None:
         original = torch.autograd.backward
@@ -258,10 +272,10 @@ class Recorder:
         @functools.wraps(original)
         def backward(tensors: Any, *args: Any, **kwargs: Any) -> Any:
             recorder.backward_calls += 1
-            if not recorder.quiet and not recorder.pending_losses:
+            if not recorder.quiet:
                 root = tensors[0] if isinstance(tensors, (tuple, list)) and tensors else tensors
                 if isinstance(root, torch.Tensor):
-                    recorder._keep_loss(root)
+                    recorder._keep_minimised(root)
             if len(recorder.graphs) < GRAPHS_KEPT:
                 recorder.graphs.append({"cell": recorder.cell, **_describe_graph(tensors)})
             leaves = [] if recorder.quiet else recorder._before_backward(tensors)
