@@ -152,3 +152,13 @@ def test_inline_names_other_checks_of_its_question(tmp_path: Path) -> None:
     assert "check function: `inline` names no other check of this question: function, values" in (
         message
     )
+
+
+def test_public_only_keeps_inline_to_the_checks_it_keeps(tmp_path: Path) -> None:
+    public_function = INLINE.replace(
+        "        inline: [value]\n", "        inline: [value]\n        visibility: public\n"
+    )
+    public = load_rubric(write(tmp_path, public_function)).public_only()
+    (function,) = public.questions[0].checks  # the value check is hidden
+    assert function.id == "function" and function.inline == []
+    assert type(public).model_validate(public.model_dump()).questions[0].points == 1

@@ -132,10 +132,18 @@ class Rubric(Strict):
         return sum(q.auto_points for q in self.questions)
 
     def public_only(self) -> Rubric:
-        """The same rubric with hidden checks removed (questions left empty are dropped)."""
+        """The same rubric with hidden checks removed (questions left empty are dropped), and
+        with them from the `inline` lists of the checks kept."""
         questions = []
         for question in self.questions:
             checks = [c for c in question.checks if c.visibility == "public"]
+            kept = {c.id for c in checks}
+            checks = [
+                c.model_copy(update={"inline": [i for i in c.inline if i in kept]})
+                if getattr(c, "inline", None)
+                else c
+                for c in checks
+            ]
             if checks:
                 questions.append(
                     question.model_copy(
