@@ -72,6 +72,13 @@ def _restore(original: dict[str, Any]) -> None:
             current[name] = value
 
 
+def _lowest_priority() -> None:
+    try:
+        os.nice(19)
+    except OSError:
+        pass
+
+
 def main() -> None:
     channel = Channel(int(sys.argv[1]))
     plan = Plan.from_json(json.loads(sys.stdin.read()))
@@ -83,6 +90,9 @@ def main() -> None:
     writable = [os.getcwd(), "/dev/shm", os.devnull]
     applied.update(landlock.confine(landlock.readable_paths(plan.data_root), writable))
     block_sockets()  # the operating system refuses too: this gives the clear message
+    # Processes the submission forks (DataLoader workers, a fork bomb) run at the lowest
+    # priority: however many spin, the cell's own process keeps the CPU its timer needs.
+    os.register_at_fork(after_in_child=_lowest_priority)
     channel.send(HELLO, limits=applied, pid=os.getpid())
 
     from . import compat
