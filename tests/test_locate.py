@@ -139,6 +139,14 @@ for step in range(2):
 """
 
 CONV_LAYERS = ["conv2d(3,6,*)", "conv2d(6,4,*)", "linear(*,10)"]
+BUILT_CONV = {
+    "kind": "module",
+    "names": ["ThreeLayerConvNet"],
+    "build": [3, 6, 4, 10],
+    "accepts": [1, 3, 8, 8],
+    "search": True,
+    "identify": CONV_LAYERS,
+}
 
 
 def _renamed(probes: list[ProbeRequest]) -> dict:
@@ -146,14 +154,7 @@ def _renamed(probes: list[ProbeRequest]) -> dict:
 
 
 def test_a_renamed_class_is_built_and_trained_instances_found_by_their_layers() -> None:
-    built = {
-        "kind": "module",
-        "names": ["ThreeLayerConvNet"],
-        "build": [3, 6, 4, 10],
-        "accepts": [1, 3, 8, 8],
-        "search": True,
-        "identify": CONV_LAYERS,
-    }
+    built = BUILT_CONV
     trained = {
         "kind": "module",
         "class_names": ["ThreeLayerConvNet"],
@@ -176,15 +177,7 @@ def test_a_renamed_class_is_built_and_trained_instances_found_by_their_layers() 
 
 
 def test_a_class_search_leaves_classes_named_by_other_checks_alone() -> None:
-    built = {
-        "kind": "module",
-        "names": ["ThreeLayerConvNet"],
-        "build": [3, 6, 4, 10],
-        "accepts": [1, 3, 8, 8],
-        "search": True,
-        "identify": CONV_LAYERS,
-        "exclude": ["Conv"],
-    }
+    built = {**BUILT_CONV, "exclude": ["Conv"]}
     record = _renamed(
         [ProbeRequest("m", "module", {"locator": built, "input": {"randn": [2, 3, 8, 8]}})]
     )

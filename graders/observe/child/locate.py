@@ -174,15 +174,21 @@ def _unbuilt_classes(
     for cls, name in _own_model_classes(namespace, locator).items():
         if cls in classes:
             continue
-        recorder.quiet = True
         try:
-            where = f"a `{name}()` built by the grader (the submission built none)"
-            found.append((where, cls()))
+            instance = _built_quietly(cls, [], recorder)
         except Exception:  # noqa: BLE001 - a class that needs arguments is left alone
             continue
-        finally:
-            recorder.quiet = False
+        found.append((f"a `{name}()` built by the grader (the submission built none)", instance))
     return found
+
+
+def _built_quietly(cls: type, arguments: list[Any], recorder: Recorder) -> Any:
+    """An instance of `cls` the grader builds, not recorded as one of the submission's."""
+    recorder.quiet = True
+    try:
+        return cls(*arguments)
+    finally:
+        recorder.quiet = False
 
 
 def _trained_as_asked(locator: dict[str, Any], module: Any, recorder: Recorder) -> bool:
@@ -295,19 +301,22 @@ def _modules(
         return accepted
 
     traces = locator.get("traces", [])
-    accepted = accepted_of(lambda cls: not class_names or cls.__name__ in class_names, traces)
+
+    def named_class(cls: type) -> bool:
+        return not class_names or cls.__name__ in class_names
+
+    accepted = accepted_of(named_class, traces)
     if not accepted and class_names and _searches_classes(locator):
         own = set(_own_model_classes(namespace, locator))
         accepted = accepted_of(lambda cls: cls in own, [*traces, *locator["identify"]])
     if not accepted and not _training_filters(locator):
         candidates = _unbuilt_classes(namespace, locator, recorder, [m for _, m in candidates])
-        accepted = accepted_of(lambda cls: not class_names or cls.__name__ in class_names, traces)
+        accepted = accepted_of(named_class, traces)
     if not accepted and traces and locator.get("near"):
         loose = [pattern.split("(")[0] + "*" for pattern in traces]
-        of_class = (lambda cls: cls.__name__ in class_names) if class_names else (lambda cls: True)
         accepted = [
             (f"{where} (the nearest to the layers asked for)", module)
-            for where, module in accepted_of(of_class, loose)
+            for where, module in accepted_of(named_class, loose)
         ]
     prefer = locator.get("prefer")
     if prefer:
@@ -334,11 +343,7 @@ def _constructed(
     shown = ", ".join(map(repr, arguments))
 
     def build(cls: type) -> Any:
-        recorder.quiet = True
-        try:
-            return cls(*arguments)
-        finally:
-            recorder.quiet = False
+        return _built_quietly(cls, arguments, recorder)
 
     for name, value in _named(namespace, locator):
         if isinstance(value, type) and issubclass(value, torch.nn.Module):
@@ -373,13 +378,14 @@ def _own_model_classes(namespace: dict[str, Any], locator: dict[str, Any]) -> di
             and issubclass(value, torch.nn.Module)
             and name not in excluded
             and value.__name__ not in excluded
-            and _defined_in_cells(value)
+            and defined_in_cells(value)
         ):
             found.setdefault(value, name)
     return found
 
 
-def _defined_in_cells(cls: type) -> bool:
+def defined_in_cells(cls: type) -> bool:
+    """Whether the submission's cells wrote `cls` (its `__init__` or its `forward`)."""
     code = getattr(getattr(cls, "__init__", None), "__code__", None)
     forward = getattr(getattr(cls, "forward", None), "__code__", None)
     return any(c is not None and c.co_filename.startswith("<cell") for c in (code, forward))

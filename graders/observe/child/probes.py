@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import datasets, fixtures, ops
-from .locate import fit_input, locate
+from .locate import defined_in_cells, fit_input, locate
 from .recorder import AUGMENTATIONS, Recorder, transform_names
 from .scripts import ScriptNotFound
 from .scripts import probe_script as _script
@@ -379,8 +379,7 @@ def _own_autograd_functions(namespace: dict[str, Any], operation: str) -> list[t
         for name, value in namespace.items()
         if isinstance(value, type)
         and issubclass(value, torch.autograd.Function)
-        and getattr(getattr(value, "forward", None), "__code__", None) is not None
-        and value.forward.__code__.co_filename.startswith("<cell")
+        and defined_in_cells(value)
     ]
     return sorted(found, key=lambda item: operation not in item[0].lower())
 
