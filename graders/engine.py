@@ -94,8 +94,7 @@ class Grader:
 
     def datasets(self) -> set[str]:
         """The datasets this rubric's checks need."""
-        found = {getattr(c, "dataset", None) for q in self.rubric.questions for c in q.checks}
-        return found - {None}
+        return {name for q in self.rubric.questions for c in q.checks for name in c.datasets()}
 
     def data_problems(self) -> dict[str, str]:
         """Datasets the rubric needs that the data root lacks, with the one-line fix."""
@@ -256,8 +255,9 @@ class Grader:
             for check in question.checks:
                 seen = routing.seen((question.id, check.id), result.probes)
                 expected = Seen(expectations.get(_key(question.id, check.id), {}))
-                if getattr(check, "dataset", None) in problems:
-                    verdicts[check.id] = not_graded(problems[check.dataset])
+                missing_data = sorted(check.datasets() & set(problems))
+                if missing_data:
+                    verdicts[check.id] = not_graded(problems[missing_data[0]])
                     continue
                 verdicts[check.id] = self._judge_one(check, seen, expected, view, result)
             questions.append(score_question(question, _credit_inline_work(question, verdicts)))
@@ -301,7 +301,7 @@ class Grader:
         if needs_reference and not expected.records:
             return not_graded("no expectation available: the reference solution did not provide it")
         missing = [local for local in check.requests() if local not in seen.records]
-        if missing and check.kind != "manual":
+        if missing and check.scored:
             reason = result.stopped or "the run ended before the check could observe anything"
             return Verdict(0, f"not observed: {reason}")
         fault = seen.grader_fault()

@@ -20,7 +20,8 @@ from graders.cli import EXIT_GRADER_ERROR, main
 from graders.judge.kinds import values
 from graders.judge.verdict import GRADER_ERROR, GRADER_ERROR_MESSAGE
 from graders.observe.child import faults, ops, probes
-from graders.observe.protocol import ProbeRequest
+from graders.observe.locator import Locator
+from graders.observe.protocol import CallParams, ProbeRequest, parse_request
 
 from .conftest import sandbox
 
@@ -58,16 +59,17 @@ def test_the_innermost_frame_tells_the_graders_fault_from_the_students() -> None
     for what, action in students.items():
         assert not faults.is_grader_fault(_raised(action)), what
     graders = {
-        "a probe reads a parameter it was not given": lambda: probes.probe_value({}, None),
+        "a request lacks a parameter its probe declares": lambda: parse_request("value", {}),
         "a fixture builds a tensor from a wrong spec": lambda: probes.make_tensor(
             {"randn": "rows"}, 0
         ),
     }
     for what, action in graders.items():
         assert faults.is_grader_fault(_raised(action)), what
-    record = faults.failure_record(_raised(lambda: probes.probe_value({}, None)))
-    assert record["grader_error"] and record["error"] == "KeyError: 'locator'"
-    assert "probes.py" in record["traceback"] and "probe_value" in record["traceback"]
+    record = faults.failure_record(_raised(lambda: parse_request("value", {})))
+    assert record["grader_error"]
+    assert record["error"] == "ProbeContractError: probe 'value': locator: Field required"
+    assert "protocol.py" in record["traceback"] and "parse_request" in record["traceback"]
 
 
 MODELS = """
@@ -102,8 +104,8 @@ def test_in_the_sandbox_a_graders_probe_fault_is_a_grader_error_and_a_forward_th
     assert not broken["ok"] and "grader_error" not in broken
     assert "shapes cannot be multiplied" in mismatched["error"]
     assert "grader_error" not in mismatched
-    assert unreadable["grader_error"] and unreadable["error"] == "KeyError: 'locator'"
-    assert "probe_value" in unreadable["traceback"]
+    assert unreadable["grader_error"] and "locator: Field required" in unreadable["error"]
+    assert "parse_request" in unreadable["traceback"]
     assert unknown["grader_error"] and "no-such-probe" in unknown["error"]
 
 
@@ -213,18 +215,19 @@ def test_a_run_that_fails_in_the_grader_is_that_submissions_grader_error(
 def test_a_probe_the_child_fails_on_in_grader_code_is_a_grader_error_of_its_checks(
     tmp_path: Path, monkeypatch
 ) -> None:
-    def unreadable(self):
-        return {"target": ("value", {"names": self.target.names})}  # no `locator`
+    def unbuildable(self):  # a valid request whose argument the child's fixtures cannot build
+        locator = Locator(kind="function", names=["helper"])
+        return {"target": CallParams(locator=locator, args=[{"randn": "rows"}]).request()}
 
-    monkeypatch.setattr(values.ChoiceCheck, "requests", unreadable)
+    monkeypatch.setattr(values.ChoiceCheck, "requests", unbuildable)
     out = tmp_path / "out"
-    kim = _batch(tmp_path, kim=RIGHT) / "kim.py"
+    kim = _batch(tmp_path, kim=RIGHT + "def helper(x):\n    return x\n") / "kim.py"
     assert main([str(kim), "--out", str(out)]) == EXIT_GRADER_ERROR
     checks = _checks(_results(out)["kim"])
     answers = {key: check for key, check in checks.items() if key.startswith("q3.")}
     assert len(answers) == 10 and {c["status"] for c in answers.values()} == {GRADER_ERROR}
-    assert all("probe `target`: KeyError: 'locator'" in c["detail"] for c in answers.values())
-    assert "probe_value" in answers["q3.1/answer"]["traceback"]
+    assert all("probe `target`: TypeError: randn()" in c["detail"] for c in answers.values())
+    assert "fixtures.py" in answers["q3.1/answer"]["traceback"]
     # checks that read other probes are graded as usual
     assert checks["q2.1/layers"]["status"] != GRADER_ERROR
 

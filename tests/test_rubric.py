@@ -162,3 +162,18 @@ def test_public_only_keeps_inline_to_the_checks_it_keeps(tmp_path: Path) -> None
     (function,) = public.questions[0].checks  # the value check is hidden
     assert function.id == "function" and function.inline == []
     assert type(public).model_validate(public.model_dump()).questions[0].points == 1
+
+
+def test_a_check_asking_for_an_undeclared_probe_fails_when_the_rubric_loads(monkeypatch) -> None:
+    from graders.judge.kinds import values
+
+    midterm = ROOT / "rubrics" / "midterm-2022.yaml"
+    monkeypatch.setattr(values.ChoiceCheck, "requests", lambda self: {"t": ("no-such-probe", {})})
+    with pytest.raises(RubricError) as unknown:
+        load_rubric(midterm)
+    line = str(unknown.value)
+    assert line.startswith(f"{midterm}:") and "questions[9].checks[0]: unknown probe" in line
+    wrong = {"t": ("value", {"names": ["answers_q3"]})}  # the locator's field, not the probe's
+    monkeypatch.setattr(values.ChoiceCheck, "requests", lambda self: wrong)
+    with pytest.raises(RubricError, match=r"probe 'value': locator: Field required; names: Extra"):
+        load_rubric(midterm)

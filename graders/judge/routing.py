@@ -1,7 +1,9 @@
 """Turn a rubric's checks into one list of probe requests, and route answers back.
 
 Identical requests from different checks (several checks reading what was
-recorded, say) are asked once.
+recorded, say) are asked once. Every request is checked against the probes'
+declaration (`observe.protocol.PROBES`): an unknown probe or a parameter it does
+not take is a rubric error when the rubric is loaded, not a failure in a run.
 """
 
 from __future__ import annotations
@@ -10,7 +12,15 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..observe.protocol import ProbeRequest
+from pydantic import ValidationError
+
+from ..observe.protocol import (
+    PredictParams,
+    ProbeContractError,
+    ProbeRequest,
+    Request,
+    parse_request,
+)
 from ..rubric.models import Rubric
 from .verdict import Seen
 
@@ -26,6 +36,7 @@ class Routing:
     _ids: dict[str, str] = field(default_factory=dict)
 
     def add(self, key: CheckKey, local: str, probe: str, params: dict[str, Any]) -> None:
+        parse_request(probe, params)
         signature = json.dumps([probe, params], sort_keys=True)
         if signature not in self._ids:
             probe_id = f"p{len(self.requests)}"
@@ -60,17 +71,36 @@ def route(
     for question in rubric.questions:
         for check in question.checks:
             key = (question.id, check.id)
-            if student:
-                for local, (probe, params) in check.requests().items():
-                    if probe == "predict" and predict:
-                        params = {**params, **predict}
-                    if params.get("locator", {}).get("search"):
-                        params = _excluding_others(params, hinted)
-                    routing.add(key, local, probe, params)
-            if reference:
-                for local, (probe, params) in check.reference_requests().items():
-                    routing.add(key, "ref:" + local, probe, params)
+            try:
+                if student:
+                    for local, (probe, params) in _requests(check.requests).items():
+                        if probe == PredictParams.probe and predict:
+                            params = {**params, **predict}
+                        if params.get("locator", {}).get("search"):
+                            params = _excluding_others(params, hinted)
+                        routing.add(key, local, probe, params)
+                if reference:
+                    for local, (probe, params) in _requests(check.reference_requests).items():
+                        routing.add(key, "ref:" + local, probe, params)
+            except ProbeContractError as exc:
+                raise CheckContractError(key, str(exc)) from None
     return routing
+
+
+class CheckContractError(ProbeContractError):
+    """A check that asks for a probe against the probes' declaration."""
+
+    def __init__(self, key: CheckKey, problem: str) -> None:
+        super().__init__(f"question {key[0]}, check {key[1]}: {problem}")
+        self.key, self.problem = key, problem
+
+
+def _requests(build: Any) -> dict[str, Request]:
+    """A check's requests; parameters its probe's model refuses are a contract error."""
+    try:
+        return build()
+    except ValidationError as exc:
+        raise ProbeContractError(str(exc).splitlines()[0]) from None
 
 
 def _hinted_names(rubric: Rubric) -> set[str]:

@@ -26,7 +26,7 @@ from typing import Any
 
 from . import cgroup
 from .limits import Limits
-from .protocol import CELL_END, CELL_START, DONE, HELLO, PROBE, Plan
+from .protocol import CELL_END, CELL_START, DONE, HELLO, PROBE, Plan, result_problem
 
 MAX_CHANNEL_BYTES = 256 << 20
 
@@ -182,6 +182,15 @@ def _run_in(plan: Plan, limits: Limits, scratch: str) -> RunResult:
             group.remove()
 
 
+def _held_to_contract(probe: str, record: dict[str, Any]) -> dict[str, Any]:
+    """A probe's record; where its answer is not of the probe's declared result type, a
+    grader error instead (the grader's probe broke its own contract)."""
+    problem = result_problem(probe, record["value"]) if record.get("ok") else None
+    if problem is None:
+        return record
+    return {"ok": False, "grader_error": True, "error": problem, "seconds": record.get("seconds")}
+
+
 def _run_child(plan: Plan, limits: Limits, scratch: str, group: cgroup.Cgroup | None) -> RunResult:
     read_fd, write_fd = os.pipe()
     started = time.monotonic()
@@ -313,7 +322,8 @@ class _Session:
             )
             self.running_cell = None
         elif event == PROBE:
-            self.probes[str(record.pop("id"))] = record
+            request = self.plan.probes[len(self.probes)]  # `_check_order` holds them in order
+            self.probes[str(record.pop("id"))] = _held_to_contract(request.probe, record)
         elif event == DONE:
             self.done = True
 

@@ -44,7 +44,7 @@ def feedback_markdown(result: SubmissionResult, show_detail: bool = False) -> st
         ]
         for check in question.checks:
             mark = MARKS.get(check.status, "✘")
-            points = f"{check.score:g}/{check.max_score:g}" if check.kind != "manual" else "TA"
+            points = f"{check.score:g}/{check.max_score:g}" if check.scored else "TA"
             if check.status == GRADER_ERROR:
                 points = "not graded"
             title = f" {check.title}:" if check.title else ""

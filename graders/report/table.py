@@ -55,9 +55,9 @@ def print_checks(console: Console, result: SubmissionResult, show_detail: bool =
         )
         for check in question.checks:
             colour = (
-                "green" if check.status == PASS else "yellow" if check.kind == "manual" else "red"
+                "green" if check.status == PASS else "yellow" if not check.scored else "red"
             )
-            points = "TA" if check.kind == "manual" else f"{check.score:g}/{check.max_score:g}"
+            points = f"{check.score:g}/{check.max_score:g}" if check.scored else "TA"
             if check.status == GRADER_ERROR:
                 colour, points = "bold red", "not graded"
             console.print(

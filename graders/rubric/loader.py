@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from ..judge.routing import CheckContractError, route
 from .models import Rubric
 
 
@@ -69,7 +70,22 @@ def load_rubric(path: str | Path) -> Rubric:
             lines.append(f"{where}: {_place(location) or 'rubric'}: {message}")
         raise RubricError("\n".join(dict.fromkeys(lines))) from exc
     _check_provided(path, node, rubric)
+    _check_probes(path, node, rubric)
     return rubric
+
+
+def _check_probes(path: Path, node: yaml.Node | None, rubric: Rubric) -> None:
+    """Raise `RubricError` where a check asks for a probe against its declaration."""
+    try:
+        route(rubric, student=True, reference=True)
+    except CheckContractError as exc:
+        question_id, check_id = exc.key
+        qi = next(i for i, q in enumerate(rubric.questions) if q.id == question_id)
+        ci = next(i for i, c in enumerate(rubric.questions[qi].checks) if c.id == check_id)
+        location = ("questions", qi, "checks", ci)
+        line = _line_of(node, location)
+        where = f"{path}:{line}" if line else str(path)
+        raise RubricError(f"{where}: {_place(location)}: {exc.problem}") from None
 
 
 def provided_folder(path: Path, rubric: Rubric) -> Path:

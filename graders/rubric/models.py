@@ -6,15 +6,12 @@ import math
 import re
 from pathlib import PurePosixPath
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from ..judge.kinds import Check
+from ..observe.locator import Strict
 
 QUESTION_ID = r"^q\d+(\.\d+)*$|^[a-z][a-z0-9-]*$"
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class Question(Strict):
@@ -45,7 +42,7 @@ class Question(Strict):
 
     @property
     def auto_points(self) -> float:
-        return sum(c.points for c in self.checks if c.kind != "manual")
+        return sum(c.points for c in self.checks if c.scored)
 
 
 class Deferred(Strict):

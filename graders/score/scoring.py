@@ -27,6 +27,7 @@ class CheckResult:
     convention: str | None = None
     collected: str | None = None
     traceback: str = ""  # a grader error's, for the TA
+    scored: bool = True  # False: a written answer for the TA, its points not counted here
 
 
 @dataclass
@@ -105,11 +106,12 @@ def score_question(question: Question, verdicts: dict[str, Verdict]) -> Question
     checks = []
     for check in question.checks:
         verdict = verdicts[check.id]
-        manual = check.kind == "manual"
+        manual = not check.scored
         checks.append(
             CheckResult(
                 id=check.id,
                 kind=check.kind,
+                scored=check.scored,
                 title=check.title,
                 visibility=check.visibility,
                 status=verdict.status,

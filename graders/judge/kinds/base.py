@@ -7,77 +7,15 @@ two (`judge`). Only probe parameters go to the child; expectations stay here.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from ...observe.locator import Locator, Strict
+from ...observe.protocol import Request
 from ..compare import NotNumeric, close, show
 from ..verdict import RunView, Seen, Verdict, not_graded
-
-Request = tuple[str, dict[str, Any]]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Locator(Strict):
-    """How to find a target in a run: name hints first, then by type and behaviour."""
-
-    names: list[str] = Field(default_factory=list)
-    patterns: list[str] = Field(default_factory=list)
-    kind: Literal["value", "module", "function", "function_model"] = "value"
-    params: list[list[int | str]] | None = Field(
-        default=None, description="function_model: the parameter shapes (str: a named size)"
-    )
-    accepts: list[int] | None = None
-    class_names: list[str] = Field(default_factory=list)
-    build: list[Any] | None = Field(
-        default=None, description="modules: a fresh instance of the class named by `names`"
-    )
-    traces: list[str] = Field(default_factory=list)
-    prefer: list[str] = Field(default_factory=list)
-    trained: bool = False
-    optimizers: list[str] = Field(default_factory=list)
-    lr: float | None = Field(default=None, gt=0)
-    from_loader: bool = False
-    augmented: bool = False
-    regularized: bool = False
-    earliest: bool = False
-    latest: bool = False
-    unlike: list[Locator] = Field(
-        default_factory=list,
-        description="modules: not one that these locators find (another question's model)",
-    )
-    search: bool = Field(
-        default=False,
-        description="values: every value when no name matches; functions: every function "
-        "of the submission taking the call's arguments, the one that agrees counts; modules "
-        "with `build` or `class_names`: the submission's own model classes that run `identify`",
-    )
-    near: bool = Field(
-        default=False,
-        description="modules: when none runs `traces`, one running the same kinds of "
-        "operations with other sizes (a near miss, judged with partial credit)",
-    )
-    identify: list[str] = Field(
-        default_factory=list,
-        description="module search: operations (as `traces`) that tell the model apart",
-    )
-
-    @model_validator(mode="after")
-    def _function_model_has_params(self) -> Locator:
-        if (self.kind == "function_model") != (self.params is not None):
-            raise ValueError("`params` goes with kind `function_model`, and it needs them")
-        if self.identify and not (self.search and self.kind == "module"):
-            raise ValueError("`identify` goes with a module locator's `search`")
-        return self
-
-    def describe(self) -> str:
-        hints = " or ".join(f"`{n}`" for n in self.names) or "any name"
-        extra = f" accepting input {tuple(self.accepts)}" if self.accepts else ""
-        return f"{self.kind} named {hints}{extra}"
 
 
 class Expectation(Strict):
@@ -94,13 +32,21 @@ class Expectation(Strict):
 
 
 class CheckBase(Strict):
-    """Fields every check has; kinds add their own."""
+    """Fields every check has; kinds add their own, and say what they are capable of
+    (`scored`, `datasets`) so that no other module tells kinds apart by name."""
+
+    scored: ClassVar[bool] = True  # False: collected for a TA, never scored automatically
 
     id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
     kind: str
     points: float = Field(ge=0)
     visibility: Literal["public", "hidden"] = "hidden"
     title: str = ""
+
+    def datasets(self) -> set[str]:
+        """The datasets judging this check needs (it is not graded where one is missing)."""
+        dataset = getattr(self, "dataset", None)
+        return {dataset} if dataset else set()
 
     def requests(self) -> dict[str, Request]:
         """Probes to run on the submission, by local name."""

@@ -9,9 +9,18 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
+from ...observe.protocol import (
+    AutogradFunctionParams,
+    Call,
+    CallParams,
+    GradientParams,
+    ModuleParams,
+    Request,
+    ScriptParams,
+)
 from ..compare import NotNumeric, all_close, close, numbers, parts, show
 from ..verdict import RunView, Seen, Verdict, not_graded
-from .base import CheckBase, Locator, Request, Strict
+from .base import CheckBase, Locator, Strict
 
 
 def _lcs(ops: list[str], pattern: list[str]) -> int:
@@ -29,7 +38,7 @@ def _run_model(target: Locator, input: list[int] | dict[str, Any]) -> Request:
     """Locate a model and run it on a random batch of shape `input`, or on the batch a
     fixture spec such as `{"tensor": [[0, 1]]}` describes."""
     spec = input if isinstance(input, dict) else {"randn": input}
-    return "module", {"locator": target.model_dump(), "input": spec}
+    return ModuleParams(locator=target, input=spec).request()
 
 
 class ArchitectureCheck(CheckBase):
@@ -145,12 +154,12 @@ class GradientCheck(CheckBase):
     atol: float = Field(default=1e-6, ge=0)
 
     def _request(self, locator: Locator) -> Request:
-        return "gradient", {
-            "locator": locator.model_dump(),
-            "input": {"randn": self.input},
-            "target": {"randn": self.output, "seed": 1},
-            "params": self.params,
-        }
+        return GradientParams(
+            locator=locator,
+            input={"randn": self.input},
+            target={"randn": self.output, "seed": 1},
+            params=self.params,
+        ).request()
 
     def requests(self) -> dict[str, Request]:
         return {"target": self._request(self.target)}
@@ -198,23 +207,6 @@ class GradientCheck(CheckBase):
         return Verdict(fraction, f"{mine['where']}: " + "; ".join(notes))
 
 
-class Apply(Strict):
-    """Run the model a call returned: `parameters` loaded by shape, then `input` through it."""
-
-    parameters: list[Any] = Field(min_length=1)
-    input: Any
-
-
-class Call(Strict):
-    """One call: grader-chosen arguments, and what to observe of its result (the result
-    itself; `moments`: shape, mean and spread of each tensor or weight; or a returned model
-    `Apply`-ed)."""
-
-    args: list[Any] = Field(default_factory=list)
-    kwargs: dict[str, Any] = Field(default_factory=dict)
-    observe: Literal["moments"] | Apply | None = None
-
-
 class Method(Strict):
     """How the question asks the function to compute its result, observed while it runs:
     with autograd (`backward()` or `torch.autograd.grad`) or by hand, through a custom
@@ -247,28 +239,9 @@ class Method(Strict):
         return None
 
 
-class Script(Strict):
+class Script(ScriptParams):
     """Where the submission has no such function: its script's variables, judged by a
-    relation the grader computes from the student's own data (see
-    `graders.observe.child.relations`).
-
-    `inputs` and `outputs` give name hints per role (inputs are also found by shape, and
-    with `search` outputs by value); `outputs` are the roles compared. `descent` also
-    requires that a gradient-descent step `w -= lr * grad` led to the final weights.
-    `recorded` accepts the gradients of a backward pass the recorder saw (autograd
-    scripts), and `custom_function` only those whose graph ran (true) or did not run
-    (false) a custom autograd Function. `library` takes only numpy arrays or only torch tensors.
-    """
-
-    relation: str
-    inputs: dict[str, list[str]] = Field(default_factory=dict)
-    outputs: dict[str, list[str]] = Field(min_length=1)
-    descent: bool = False
-    recorded: bool = False
-    custom_function: bool | None = None
-    library: Literal["numpy", "torch"] | None = None
-    search: bool = False
-    rtol: float = Field(default=1e-2, gt=0)
+    relation the grader computes from the student's own data (the fields: `ScriptParams`)."""
 
     @model_validator(mode="after")
     def _known_relation(self) -> Script:
@@ -282,9 +255,6 @@ class Script(Strict):
         if unknown:
             raise ValueError(f"relation {self.relation!r} has no role {', '.join(sorted(unknown))}")
         return self
-
-    def request(self) -> Request:
-        return "script", self.model_dump()
 
     def judge(self, seen: Seen, function_error: str) -> Verdict:
         if not seen.ok("script"):
@@ -342,7 +312,7 @@ class FunctionCheck(CheckBase):
 
     def _requests(self, locator: Locator, prefix: str = "") -> dict[str, Request]:
         return {
-            f"{prefix}call{i}": ("call", {"locator": locator.model_dump(), **call.model_dump()})
+            f"{prefix}call{i}": CallParams(locator=locator, **dict(call)).request()
             for i, call in enumerate(self.calls)
         }
 
@@ -533,12 +503,8 @@ class AutogradFunctionCheck(CheckBase):
 
     def requests(self) -> dict[str, Request]:
         spec = {"randn": self.input, "away_from_zero": self.away_from_zero}
-        return {
-            "target": (
-                "autograd_function",
-                {"locator": self.target.model_dump(), "operation": self.operation, "input": spec},
-            )
-        }
+        params = AutogradFunctionParams(locator=self.target, operation=self.operation, input=spec)
+        return {"target": params.request()}
 
     def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
         if not seen.ok("target"):

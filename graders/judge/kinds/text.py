@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field, field_validator
 
@@ -40,6 +40,8 @@ class OutputCheck(CheckBase):
 
 class ManualCheck(CheckBase):
     """A free-text answer for a TA: collected, never scored automatically."""
+
+    scored: ClassVar[bool] = False
 
     kind: Literal["manual"]
     prompt: str

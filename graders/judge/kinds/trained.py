@@ -11,8 +11,9 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
+from ...observe.protocol import PredictParams, Request, TrainingParams
 from ..verdict import RunView, Seen, Verdict, not_graded
-from .base import CheckBase, Locator, Request, Strict
+from .base import CheckBase, Locator, Strict
 
 
 class Thresholds(Strict):
@@ -60,8 +61,7 @@ class AccuracyCheck(CheckBase):
     epochs: int | None = Field(default=None, ge=1)
 
     def requests(self) -> dict[str, Request]:
-        params: dict[str, Any] = {"locator": self.target.model_dump(), "dataset": self.dataset}
-        return {"predictions": ("predict", params)}
+        return {"predictions": PredictParams(locator=self.target, dataset=self.dataset).request()}
 
     def answers(self, expected: Seen) -> dict[str, Any]:
         return {"accuracy_for_full_marks": self.accuracy.full}
@@ -132,7 +132,7 @@ class ProgressCheck(CheckBase):
     budget: float | None = Field(default=None, gt=0, lt=1, description="decrease under budget")
 
     def requests(self) -> dict[str, Request]:
-        return {"training": ("training", {"locator": self.target.model_dump()})}
+        return {"training": TrainingParams(locator=self.target).request()}
 
     def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
         if not seen.ok("training"):

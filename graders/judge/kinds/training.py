@@ -8,10 +8,17 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field
 
+from ...observe.protocol import (
+    ModuleParams,
+    RecordedParams,
+    Request,
+    TrainingParams,
+    TrajectoryParams,
+)
 from ..verdict import RunView, Seen, Verdict
-from .base import CheckBase, Locator, Request
+from .base import CheckBase, Locator
 
-RECORDED: Request = ("recorded", {})
+RECORDED: Request = RecordedParams().request()
 
 
 def _recorded(seen: Seen) -> dict[str, Any] | None:
@@ -62,7 +69,7 @@ class OptimizerCheck(_UsesRecord):
     def requests(self) -> dict[str, Request]:
         if self.target is None:
             return super().requests()
-        return {"training": ("training", {"locator": self.target.model_dump()})}
+        return {"training": TrainingParams(locator=self.target).request()}
 
     def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
         if self.target is None:
@@ -140,7 +147,7 @@ class UpdateCheck(CheckBase):
 
     def requests(self) -> dict[str, Request]:
         return {
-            "trajectory": ("trajectory", {"locator": self.target.model_dump(), "param": self.param})
+            "trajectory": TrajectoryParams(locator=self.target, param=self.param).request()
         }
 
     def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
@@ -193,10 +200,10 @@ class LossCheck(CheckBase):
     def requests(self) -> dict[str, Request]:
         requests = {"recorded": RECORDED}
         if self.target is not None:
-            requests["training"] = ("training", {"locator": self.target.model_dump()})
+            requests["training"] = TrainingParams(locator=self.target).request()
         if self.log_probabilities and self.model_input:
             locator = Locator(kind="module", accepts=self.model_input, traces=["*log_softmax"])
-            requests["model"] = ("module", {"locator": locator.model_dump()})
+            requests["model"] = ModuleParams(locator=locator).request()
         return requests
 
     def answers(self, expected: Seen) -> dict[str, Any]:

@@ -8,9 +8,10 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field
 
+from ...observe.protocol import ModuleParams, Request, ValueParams
 from ..compare import NotNumeric, numbers, shape_of, show
 from ..verdict import RunView, Seen, Verdict
-from .base import CheckBase, Compared, Locator, Request, Strict
+from .base import CheckBase, Compared, Locator, Strict
 
 _NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 
@@ -111,7 +112,7 @@ class ValueCheck(Compared):
         return {"expected": RELATIONS[self.computed_from.function](*args)}
 
     def observe(self, locator: Locator) -> Request:
-        return "value", {"locator": locator.model_dump()}
+        return ValueParams(locator=locator).request()
 
     def quantity(self, value: Any) -> Any:
         for _, observation in _candidates(value):
@@ -229,11 +230,9 @@ class ShapeCheck(Compared):
 
     def observe(self, locator: Locator) -> Request:
         if locator.kind == "module":
-            return "module", {
-                "locator": locator.model_dump(),
-                "input": {"randn": self.input or locator.accepts},
-            }
-        return "value", {"locator": locator.model_dump()}
+            shape = self.input or locator.accepts
+            return ModuleParams(locator=locator, input={"randn": shape}).request()
+        return ValueParams(locator=locator).request()
 
     def quantity(self, value: Any) -> Any:
         if "output" in value:
@@ -259,7 +258,7 @@ class ParametersCheck(Compared):
     index: int = 0
 
     def observe(self, locator: Locator) -> Request:
-        return "module", {"locator": locator.model_dump()}
+        return ModuleParams(locator=locator).request()
 
     def quantity(self, value: Any) -> Any:
         if self.measure == "count":
@@ -347,7 +346,7 @@ class ChoiceCheck(CheckBase):
     item: int | None = Field(default=None, ge=1)
 
     def requests(self) -> dict[str, Request]:
-        return {"target": ("value", {"locator": self.target.model_dump()})}
+        return {"target": ValueParams(locator=self.target).request()}
 
     def answers(self, expected: Seen) -> dict[str, Any]:
         if self.item is not None and self.item <= len(self.expect):

@@ -19,7 +19,7 @@ from typing import Any
 
 from .. import landlock
 from ..limits import apply_in_child, block_sockets
-from ..protocol import CELL_END, CELL_START, DONE, HELLO, PROBE, Plan
+from ..protocol import CELL_END, CELL_START, DONE, HELLO, PROBE, Plan, parse_request
 
 BLOCKED_IMPORTS = ("reference", "rubrics", "graders")
 
@@ -99,7 +99,7 @@ def main() -> None:
     from .cells import CellTimeout, IPythonStub, display, raise_timeout, run_cell
     from .datasets import DataUnavailable
     from .faults import failure_record
-    from .probes import PROBES, Context, NotFound, StudentFault
+    from .probes import Context, NotFound, StudentFault, answer
     from .recorder import Recorder
 
     _seed_everything(plan.seed, plan.threads)
@@ -143,7 +143,8 @@ def main() -> None:
         signal.setitimer(signal.ITIMER_REAL, plan.probe_timeout)
         started = time.monotonic()
         try:
-            result = {"ok": True, "value": PROBES[request.probe](request.params, context)}
+            params = parse_request(request.probe, request.params)
+            result = {"ok": True, "value": answer(params, context)}
         except NotFound as exc:
             result = {"ok": False, "error": str(exc), "not_found": True}
         except CellTimeout:

@@ -1,34 +1,6 @@
 """Find the object a check is about: by name hints, by type, and by what was recorded.
 
-A locator is a JSON dict:
-  names      exact variable names to try first, in order; `x.grad` reads an attribute
-  patterns   case-insensitive regular expressions for variable names
-  kind       "value" (default), "module", "function", or "function_model": a function
-             `f(x, params)` (by `names`) with its parameters (by `params`, a list of
-             shapes whose string entries are sizes that must agree), as one model
-  accepts    for modules: an input shape the module must run on
-  traces     for modules: glob patterns of operations (see `ops`) that the module's
-             forward pass must run, in this order
-  prefer     for modules: like `traces`, but only to choose among the candidates
-  trained    for modules: an optimizer stepped its parameters
-  optimizers for modules: ... an optimizer of one of these classes
-  lr         for modules: ... an optimizer with this learning rate
-  from_loader for modules: ... stepping while a DataLoader was being iterated
-  augmented  for modules: ... while iterating a loader whose transform augments
-  regularized for modules: ... with weight decay or a squared-norm penalty in the loss
-  earliest   for modules: of the candidates, the one trained first
-  latest     for modules: of the candidates, the one trained last
-  class_names for modules: only instances of these classes
-  unlike     for modules: a list of locators; not the module each of them chooses (the
-             models of the other questions, so that a question left undone finds nothing)
-  build      for modules: a fresh instance of the model class named by `names`,
-             built with these arguments (not recorded as one of the submission's)
-  search     when no name matches, fall back to every object of the kind; for modules
-             with `build` or `class_names`: to the model classes the submission defined
-             (none named in `exclude`) whose forward pass runs `identify`
-  identify   for a module search: operations (as `traces`) that tell the model apart
-  near       for modules with `traces`: when none runs them, one running the same kinds
-             of operations with other sizes or kernels (a near miss, for partial credit)
+What a locator asks is declared, field by field, in `observe.locator.Locator`.
 """
 
 from __future__ import annotations
@@ -42,6 +14,7 @@ from collections.abc import Iterator
 from fnmatch import fnmatchcase
 from typing import Any
 
+from ..locator import Locator
 from . import ops
 from .recorder import Recorder
 
@@ -71,13 +44,13 @@ def lookup_in(namespace: dict[str, Any], name: str) -> Any:
     return None if value is _MISSING else value
 
 
-def _named(namespace: dict[str, Any], locator: dict[str, Any]) -> list[tuple[str, Any]]:
+def _named(namespace: dict[str, Any], locator: Locator) -> list[tuple[str, Any]]:
     found: list[tuple[str, Any]] = []
-    for name in locator.get("names", []):
+    for name in locator.names:
         value = _lookup(namespace, name)
         if value is not _MISSING and value is not None:
             found.append((name, value))
-    patterns = [re.compile(p, re.IGNORECASE) for p in locator.get("patterns", [])]
+    patterns = [re.compile(p, re.IGNORECASE) for p in locator.patterns]
     for name, value in namespace.items():
         if any(p.fullmatch(name) for p in patterns) and all(name != n for n, _ in found):
             found.append((name, value))
@@ -159,12 +132,12 @@ def runs_through(
 TRAINING_FILTERS = ("trained", "optimizers", "augmented", "regularized", "lr", "from_loader")
 
 
-def _training_filters(locator: dict[str, Any]) -> list[str]:
-    return [k for k in TRAINING_FILTERS if locator.get(k)]
+def _training_filters(locator: Locator) -> list[str]:
+    return [k for k in TRAINING_FILTERS if getattr(locator, k)]
 
 
 def _unbuilt_classes(
-    namespace: dict[str, Any], locator: dict[str, Any], recorder: Recorder, built: list[Any]
+    namespace: dict[str, Any], locator: Locator, recorder: Recorder, built: list[Any]
 ) -> list[tuple[str, Any]]:
     """A fresh instance of each model class the submission defined but never built
     (constructed without arguments): where no model fits, its class may still show the
@@ -191,7 +164,7 @@ def _built_quietly(cls: type, arguments: list[Any], recorder: Recorder) -> Any:
         recorder.quiet = False
 
 
-def _trained_as_asked(locator: dict[str, Any], module: Any, recorder: Recorder) -> bool:
+def _trained_as_asked(locator: Locator, module: Any, recorder: Recorder) -> bool:
     """Whether `module` was trained the way the locator's training filters ask."""
     wanted = _training_filters(locator)
     if not wanted:
@@ -199,17 +172,17 @@ def _trained_as_asked(locator: dict[str, Any], module: Any, recorder: Recorder) 
     optimizers = recorder.optimizers_of(module)
     if not optimizers:
         return False
-    classes = locator.get("optimizers")
+    classes = locator.optimizers
     if classes and not any(o["class"] in classes for o in optimizers):
         return False
-    lr = locator.get("lr")
+    lr = locator.lr
     if lr is not None and not any(_has_lr(o["object"], lr) for o in optimizers):
         return False
-    if locator.get("from_loader") and not any("dataset" in o for o in optimizers):
+    if locator.from_loader and not any("dataset" in o for o in optimizers):
         return False
-    if locator.get("augmented") and not any(o["augmented"] for o in optimizers):
+    if locator.augmented and not any(o["augmented"] for o in optimizers):
         return False
-    if locator.get("regularized"):
+    if locator.regularized:
         decayed = any(o["object"].param_groups[0].get("weight_decay") for o in optimizers)
         return decayed or recorder.penalised(module)
     return True
@@ -228,10 +201,10 @@ def _step_cells(module: Any, recorder: Recorder) -> list[int]:
 
 
 def locate(
-    locator: dict[str, Any], namespace: dict[str, Any], recorder: Recorder, seed: int
+    locator: Locator, namespace: dict[str, Any], recorder: Recorder, seed: int
 ) -> list[tuple[str, Any]]:
     """Candidates for `locator`, best first, each as (where, object)."""
-    kind = locator.get("kind", "value")
+    kind = locator.kind
     if kind == "module":
         return _modules(locator, namespace, recorder, seed)
     if kind == "function_model":
@@ -241,7 +214,7 @@ def locate(
         found = [(f"`{n}`", v) for n, v in named if callable(v)]
         return found[:MAX_CANDIDATES]
     found = [(f"`{n}`", v) for n, v in named if _is_plain_value(v)]
-    if locator.get("search"):
+    if locator.search:
         seen = {id(v) for _, v in found}
         for name, value in namespace.items():
             if name.startswith("_") or id(value) in seen or not _is_plain_value(value):
@@ -251,7 +224,7 @@ def locate(
 
 
 def _modules(
-    locator: dict[str, Any], namespace: dict[str, Any], recorder: Recorder, seed: int
+    locator: Locator, namespace: dict[str, Any], recorder: Recorder, seed: int
 ) -> list[tuple[str, Any]]:
     import torch
 
@@ -263,22 +236,22 @@ def _modules(
             return False
         return any(True for _ in value.parameters())
 
-    if locator.get("build") is not None:
+    if locator.build is not None:
         return _constructed(locator, namespace, recorder, seed)
     candidates: list[tuple[str, Any]] = [(f"`{n}`", v) for n, v in _named(namespace, locator)]
     candidates += [
         (f"`{n}`", v) for n, v in namespace.items() if not n.startswith("_") and is_model(v)
     ]
-    class_names = set(locator.get("class_names", []))
+    class_names = set(locator.class_names)
     for module in reversed(recorder.root_modules()):
         where = f"the {type(module).__name__} built in cell {recorder.cell_of(module) + 1}"
         candidates.append((where, module))
     unlike: set[int] = {
         id(module)
-        for other in locator.get("unlike", [])
+        for other in locator.unlike
         for _, module in _modules(other, namespace, recorder, seed)
     }
-    shape = locator.get("accepts")
+    shape = locator.accepts
 
     def accepted_of(of_class: Any, traces: list[str]) -> list[tuple[str, Any]]:
         seen = set(unlike)
@@ -300,7 +273,7 @@ def _modules(
                 break
         return accepted
 
-    traces = locator.get("traces", [])
+    traces = locator.traces
 
     def named_class(cls: type) -> bool:
         return not class_names or cls.__name__ in class_names
@@ -308,38 +281,38 @@ def _modules(
     accepted = accepted_of(named_class, traces)
     if not accepted and class_names and _searches_classes(locator):
         own = set(_own_model_classes(namespace, locator))
-        accepted = accepted_of(lambda cls: cls in own, [*traces, *locator["identify"]])
+        accepted = accepted_of(lambda cls: cls in own, [*traces, *locator.identify])
     if not accepted and not _training_filters(locator):
         candidates = _unbuilt_classes(namespace, locator, recorder, [m for _, m in candidates])
         accepted = accepted_of(named_class, traces)
-    if not accepted and traces and locator.get("near"):
+    if not accepted and traces and locator.near:
         loose = [pattern.split("(")[0] + "*" for pattern in traces]
         accepted = [
             (f"{where} (the nearest to the layers asked for)", module)
             for where, module in accepted_of(named_class, loose)
         ]
-    prefer = locator.get("prefer")
+    prefer = locator.prefer
     if prefer:
         preferred = [runs_through(m, shape or [1], prefer, seed, recorder) for _, m in accepted]
         accepted = [c for c, p in zip(accepted, preferred) if p] + [
             c for c, p in zip(accepted, preferred) if not p
         ]
-    if locator.get("earliest"):
+    if locator.earliest:
         accepted.sort(key=lambda c: min(_step_cells(c[1], recorder), default=1 << 30))
-    elif locator.get("latest"):
+    elif locator.latest:
         accepted.sort(key=lambda c: -max(_step_cells(c[1], recorder), default=-1))
-    return accepted[: locator.get("max", 1)]
+    return accepted[:1]
 
 
 def _constructed(
-    locator: dict[str, Any], namespace: dict[str, Any], recorder: Recorder, seed: int
+    locator: Locator, namespace: dict[str, Any], recorder: Recorder, seed: int
 ) -> list[tuple[str, Any]]:
     """A fresh instance of the first named model class, built with `build`; with a search,
     else of the first class the submission defined that builds with those arguments and
     runs `identify` on `accepts`."""
     import torch
 
-    arguments = locator["build"]
+    arguments = locator.build
     shown = ", ".join(map(repr, arguments))
 
     def build(cls: type) -> Any:
@@ -355,22 +328,22 @@ def _constructed(
             instance = build(cls)
         except Exception:  # noqa: BLE001 - a class built another way is not this model
             continue
-        shape = locator.get("accepts") or [1]
-        if runs_through(instance, shape, locator["identify"], seed, recorder):
+        shape = locator.accepts or [1]
+        if runs_through(instance, shape, locator.identify, seed, recorder):
             return [(f"`{name}({shown})` (found by its layers)", instance)]
     return []
 
 
-def _searches_classes(locator: dict[str, Any]) -> bool:
-    return bool(locator.get("search") and locator.get("identify"))
+def _searches_classes(locator: Locator) -> bool:
+    return bool(locator.search and locator.identify)
 
 
-def _own_model_classes(namespace: dict[str, Any], locator: dict[str, Any]) -> dict[Any, str]:
+def _own_model_classes(namespace: dict[str, Any], locator: Locator) -> dict[Any, str]:
     """The `nn.Module` classes the submission's cells defined, by class, with their names;
     none that the locator's `exclude` names (another question's class)."""
     import torch
 
-    excluded = set(locator.get("exclude", []))
+    excluded = set(locator.exclude)
     found: dict[Any, str] = {}
     for name, value in namespace.items():
         if (
@@ -391,7 +364,7 @@ def defined_in_cells(cls: type) -> bool:
     return any(c is not None and c.co_filename.startswith("<cell") for c in (code, forward))
 
 
-def _function_model(locator: dict[str, Any], namespace: dict[str, Any]) -> list[tuple[str, Any]]:
+def _function_model(locator: Locator, namespace: dict[str, Any]) -> list[tuple[str, Any]]:
     """The located function and its parameters wrapped as one model (or nothing): with
     `accepts`, the first set of parameters of those shapes that it runs a batch with."""
     import torch
@@ -400,8 +373,8 @@ def _function_model(locator: dict[str, Any], namespace: dict[str, Any]) -> list[
     if not functions:
         return []
     name, function = functions[0]
-    shape = locator.get("accepts")
-    for where, params in _parameters(locator["params"], namespace):
+    shape = locator.accepts
+    for where, params in _parameters(locator.params or [], namespace):
         model = FunctionModel(function, params)
         if shape is not None:
             try:

@@ -1,6 +1,7 @@
 """Probes: what the child observes after the cells ran, as plain JSON.
 
-Each probe takes its JSON parameters and a `Context` and returns JSON. Probes
+Each probe takes its typed parameters and a `Context` and returns its typed
+result, both declared in `observe.protocol`. Probes
 work on copies where they would otherwise change the submission's objects.
 Inputs are generated from grader-chosen seeds; expectations never come here.
 """
@@ -13,6 +14,32 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..protocol import (
+    PROBES,
+    Apply,
+    AutogradFunctionParams,
+    AutogradFunctionResult,
+    CallParams,
+    CallResult,
+    GradientParams,
+    GradientResult,
+    Located,
+    ModuleParams,
+    ModuleResult,
+    PredictParams,
+    PredictResult,
+    ProbeParams,
+    RecordedParams,
+    RecordedResult,
+    ScriptParams,
+    ScriptResult,
+    TrainingParams,
+    TrainingResult,
+    TrajectoryParams,
+    TrajectoryResult,
+    ValueParams,
+    ValueResult,
+)
 from . import datasets, fixtures, ops
 from .locate import defined_in_cells, fit_input, locate
 from .recorder import AUGMENTATIONS, Recorder, transform_names
@@ -39,25 +66,11 @@ class StudentFault(Exception):
     raises from the grader's own code is a grader error (see `faults`)."""
 
 
-def _one(params: dict[str, Any], ctx: Context) -> tuple[str, Any]:
-    found = locate(params["locator"], ctx.namespace, ctx.recorder, ctx.seed)
+def _one(params: Located, ctx: Context) -> tuple[str, Any]:
+    found = locate(params.locator, ctx.namespace, ctx.recorder, ctx.seed)
     if not found:
-        raise NotFound(describe_locator(params["locator"]))
+        raise NotFound(params.locator.not_found())
     return found[0]
-
-
-def describe_locator(locator: dict[str, Any]) -> str:
-    parts = []
-    if locator.get("names"):
-        parts.append("named " + " or ".join(f"`{n}`" for n in locator["names"]))
-    if locator.get("accepts"):
-        parts.append(f"accepting input of shape {tuple(locator['accepts'])}")
-    if locator.get("params"):
-        shapes = ", ".join(str(tuple(shape)).replace("'", "") for shape in locator["params"])
-        parts.append(f"with parameters of shapes {shapes}")
-    if locator.get("traces"):
-        parts.append("whose forward pass runs " + ", ".join(locator["traces"]))
-    return f"no {locator.get('kind', 'value')} " + (" ".join(parts) or "found")
 
 
 def make_tensor(spec: Any, seed: int) -> Any:
@@ -65,12 +78,13 @@ def make_tensor(spec: Any, seed: int) -> Any:
     return fixtures.build(spec, seed)
 
 
-def probe_value(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
+def probe_value(params: ValueParams, ctx: Context) -> ValueResult:
     """Candidates for a value locator, each with where it was found and whether only the
     locator's `search` found it (no name or pattern hinted at it)."""
-    locator = params["locator"]
+    locator = params.locator
     found = locate(locator, ctx.namespace, ctx.recorder, ctx.seed)
-    unsearched = locate({**locator, "search": False}, ctx.namespace, ctx.recorder, ctx.seed)
+    hints_only = locator.model_copy(update={"search": False})
+    unsearched = locate(hints_only, ctx.namespace, ctx.recorder, ctx.seed)
     hinted = {id(v) for _, v in unsearched}
     return {
         "candidates": [
@@ -80,13 +94,13 @@ def probe_value(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
     }
 
 
-def probe_module(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
+def probe_module(params: ModuleParams, ctx: Context) -> ModuleResult:
     """Structure of a located model: parameters, traced operations, output."""
     import torch
 
     where, module = _one(params, ctx)
     named = list(module.named_parameters())
-    result: dict[str, Any] = {
+    result: ModuleResult = {
         "where": where,
         "class": type(module).__name__,
         "param_names": [n for n, _ in named],
@@ -94,8 +108,8 @@ def probe_module(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
         "param_count": sum(p.numel() for _, p in named),
         "trainable_count": sum(p.numel() for _, p in named if p.requires_grad),
     }
-    if params.get("input"):
-        x = fit_input(module, make_tensor(params["input"], ctx.seed), ctx.recorder)
+    if params.input:
+        x = fit_input(module, make_tensor(params.input, ctx.seed), ctx.recorder)
         copied = copy.deepcopy(module).eval()
         with torch.no_grad():
             traced, out = ops.trace(copied, x)
@@ -115,7 +129,7 @@ def _reinitialise(module: Any, seed: int) -> None:
             param.copy_(torch.rand(param.shape, generator=generator) * 2 * bound - bound)
 
 
-def probe_gradient(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
+def probe_gradient(params: GradientParams, ctx: Context) -> GradientResult:
     """Gradients of an MSE loss on grader-chosen weights, inputs and targets.
 
     Works on a copy of the located model: its parameters are set from the
@@ -132,10 +146,10 @@ def probe_gradient(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
         param.grad = torch.ones_like(param)
     model.zero_grad()
     parameters = list(model.parameters())
-    indices = params.get("params") or list(range(len(parameters)))
+    indices = params.params or list(range(len(parameters)))
     empty = [parameters[i].grad is None or not bool(parameters[i].grad.any()) for i in indices]
-    x = fit_input(module, make_tensor(params["input"], ctx.seed), ctx.recorder)
-    target = make_tensor(params["target"], ctx.seed)
+    x = fit_input(module, make_tensor(params.input, ctx.seed), ctx.recorder)
+    target = make_tensor(params.target, ctx.seed)
     out = model(x)
     loss = ((out - target.reshape(out.shape)) ** 2).mean()
     loss.backward()
@@ -152,7 +166,7 @@ MAX_SEARCHED_FUNCTIONS = 12
 SEARCH_CALL_SECONDS = 2.0
 
 
-def _call(function: Any, params: dict[str, Any], ctx: Context) -> tuple[Any, dict[str, Any]]:
+def _call(function: Any, params: CallParams, ctx: Context) -> tuple[Any, dict[str, Any]]:
     """Call `function` on the grader's arguments as the rubric describes them; when that
     fails, tensors are passed again as numpy arrays and arrays as tensors, so numpy code and
     torch code are graded alike, then lists of parameters as dicts keyed in order of use
@@ -160,8 +174,8 @@ def _call(function: Any, params: dict[str, Any], ctx: Context) -> tuple[Any, dic
     to observe of the result, and how the function computed it (see `_method`)."""
 
     def arguments(convert: Callable[[Any], Any]) -> tuple[list[Any], dict[str, Any]]:
-        args = [convert(make_tensor(a, ctx.seed)) for a in params.get("args", [])]
-        kwargs = {k: convert(make_tensor(v, ctx.seed)) for k, v in params.get("kwargs", {}).items()}
+        args = [convert(make_tensor(a, ctx.seed)) for a in params.args]
+        kwargs = {k: convert(make_tensor(v, ctx.seed)) for k, v in params.kwargs.items()}
         return args, kwargs
 
     recorder = ctx.recorder
@@ -184,7 +198,7 @@ def _call(function: Any, params: dict[str, Any], ctx: Context) -> tuple[Any, dic
                 if number == len(retries):
                     raise
     method = _method([*args, *kwargs.values()], before, recorder)
-    observe = params.get("observe")
+    observe = params.observe
     if observe == "moments":
         return _moments(result), method
     if observe:
@@ -216,7 +230,7 @@ def _method(arguments: list[Any], before: tuple[int, int], recorder: Any) -> dic
     }
 
 
-def probe_call(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
+def probe_call(params: CallParams, ctx: Context) -> CallResult:
     """Call a located function on grader-chosen arguments (see `_call`); a built module
     (a model, a loss object) of a hinted name is no such function.
 
@@ -226,18 +240,18 @@ def probe_call(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
     expectation, takes the one that agrees (work found by what it computes)."""
     import torch
 
-    locator = params["locator"]
+    locator = params.locator
     found = locate(locator, ctx.namespace, ctx.recorder, ctx.seed)
     found = [(w, f) for w, f in found if not isinstance(f, torch.nn.Module)]  # a model, a loss
     if found:
         where, function = found[0]
         result, method = _call(function, params, ctx)
         return {"where": where, "result": result, "method": method}
-    if not locator.get("search"):
-        raise NotFound(describe_locator(locator))
-    arity = len(params.get("args", []))
+    if not locator.search:
+        raise NotFound(locator.not_found())
+    arity = len(params.args)
     candidates = []
-    excluded = set(locator.get("exclude", []))
+    excluded = set(locator.exclude)
     for name, function in _own_functions(ctx.namespace, arity):
         if name in excluded:
             continue
@@ -249,7 +263,7 @@ def probe_call(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
         candidates.append({"where": f"`{name}`", "result": result, "method": method})
     if not candidates:
         raise NotFound(
-            describe_locator(locator) + f", and no function of the submission takes {arity} "
+            locator.not_found() + f", and no function of the submission takes {arity} "
             "argument(s)"
         )
     return {"where": "search", "candidates": candidates}
@@ -327,14 +341,14 @@ def _moments(result: Any) -> list[dict[str, Any]]:
     ]
 
 
-def _apply(model: Any, observe: dict[str, Any], ctx: Context) -> Any:
+def _apply(model: Any, observe: Apply, ctx: Context) -> Any:
     """Run a returned model on the grader's input with the grader's parameters, each loaded
     into the parameter of its shape (a matrix also into its transpose's shape)."""
     import torch
 
     if not isinstance(model, torch.nn.Module):
         raise StudentFault(f"returned a {type(model).__name__}, not a torch.nn.Module")
-    values = [fixtures.build(spec, ctx.seed) for spec in observe["parameters"]]
+    values = [fixtures.build(spec, ctx.seed) for spec in observe.parameters]
     unused = list(range(len(values)))
     with torch.no_grad():
         for name, param in model.named_parameters():
@@ -354,7 +368,7 @@ def _apply(model: Any, observe: dict[str, Any], ctx: Context) -> Any:
         if unused:
             missing = ", ".join(str(tuple(values[i].shape)) for i in unused)
             raise StudentFault(f"the model has no parameter of shape {missing}")
-        return model.eval()(fixtures.build(observe["input"], ctx.seed))
+        return model.eval()(fixtures.build(observe.input, ctx.seed))
 
 
 def _applied(function: Any) -> Any:
@@ -384,7 +398,9 @@ def _own_autograd_functions(namespace: dict[str, Any], operation: str) -> list[t
     return sorted(found, key=lambda item: operation not in item[0].lower())
 
 
-def probe_autograd_function(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
+def probe_autograd_function(
+    params: AutogradFunctionParams, ctx: Context
+) -> AutogradFunctionResult:
     """A custom `torch.autograd.Function` against the torch operation it re-implements.
 
     Runs `gradcheck` in double precision, then compares the forward values and
@@ -392,17 +408,17 @@ def probe_autograd_function(params: dict[str, Any], ctx: Context) -> dict[str, A
     """
     import torch
 
-    found = locate(params["locator"], ctx.namespace, ctx.recorder, ctx.seed)
-    if not found and params["locator"].get("search"):
-        found = _own_autograd_functions(ctx.namespace, params["operation"])
+    found = locate(params.locator, ctx.namespace, ctx.recorder, ctx.seed)
+    if not found and params.locator.search:
+        found = _own_autograd_functions(ctx.namespace, params.operation)
     if not found:
-        raise NotFound(describe_locator(params["locator"]))
+        raise NotFound(params.locator.not_found())
     where, function = found[0]
     apply = _applied(function)
     if apply is None:
         raise NotFound(f"{where} has no `apply`: it is not a torch.autograd.Function")
-    operation = fixtures.FUNCTIONS[params["operation"]]
-    x = make_tensor({**params["input"], "dtype": "float64"}, ctx.seed).requires_grad_(True)
+    operation = fixtures.FUNCTIONS[params.operation]
+    x = make_tensor({**params.input, "dtype": "float64"}, ctx.seed).requires_grad_(True)
     try:
         passed = bool(torch.autograd.gradcheck(apply, (x,), raise_exception=True))
         problem = ""
@@ -445,7 +461,7 @@ def _optimizer_record(entry: dict[str, Any], model: str | None) -> dict[str, Any
     }
 
 
-def probe_recorded(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
+def probe_recorded(params: RecordedParams, ctx: Context) -> RecordedResult:
     """What the submission built and did while it ran (see `recorder`)."""
     rec = ctx.recorder
     roots = rec.root_modules()
@@ -501,10 +517,10 @@ def probe_recorded(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
     }
 
 
-def probe_trajectory(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
+def probe_trajectory(params: TrajectoryParams, ctx: Context) -> TrajectoryResult:
     """Per-cell values and gradients of one parameter of a located model."""
     where, module = _one(params, ctx)
-    index = params.get("param", 0)
+    index = params.param
     points = [
         {"cell": s["cell"], **s["params"][index]}
         for s in ctx.recorder.snapshots
@@ -529,7 +545,7 @@ def _downsample(values: list[float], points: int = 200) -> list[float]:
     ]
 
 
-def probe_training(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
+def probe_training(params: TrainingParams, ctx: Context) -> TrainingResult:
     """How a located model was trained: its optimizers, their steps and the losses they
     stepped on (each loss is claimed by the optimizer step that follows it)."""
     where, module = _one(params, ctx)
@@ -604,25 +620,25 @@ def _epochs(optimizers: list[dict[str, Any]]) -> int:
     return len(set().union(*(o.get("passes", set()) for o in optimizers)))
 
 
-def probe_predict(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
+def probe_predict(params: PredictParams, ctx: Context) -> PredictResult:
     """Class predictions of a located model on the test split, with the submission's own
     test transform (images flattened for a model of flat vectors). The labels stay with
     the grader: only predictions leave."""
     import torch
 
     if ctx.data_root is None:
-        raise NotFound(f"no data root: {params['dataset']} is not available to the grader")
+        raise NotFound(f"no data root: {params.dataset} is not available to the grader")
     where, module = _one(params, ctx)
     ctx.recorder.quiet = True
     try:
         model = copy.deepcopy(module)
-        loaded = _load_checkpoint(model, params["checkpoint"]) if params.get("checkpoint") else None
-        transform = _test_transform(params["dataset"], module, ctx)
-        class_name = ctx.recorder.catalogue[params["dataset"]]["class"]
+        loaded = _load_checkpoint(model, params.checkpoint) if params.checkpoint else None
+        transform = _test_transform(params.dataset, module, ctx)
+        class_name = ctx.recorder.catalogue[params.dataset]["class"]
         test = datasets.test_set(class_name, ctx.data_root, transform)
-        limit = min(len(test), params.get("limit") or len(test))
+        limit = min(len(test), params.limit or len(test))
         subset = torch.utils.data.Subset(test, range(limit))
-        loader = torch.utils.data.DataLoader(subset, batch_size=params.get("batch_size", 500))
+        loader = torch.utils.data.DataLoader(subset, batch_size=params.batch_size)
         model.eval()
         predictions: list[int] = []
         flat = False
@@ -650,7 +666,7 @@ def probe_predict(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
     }
 
 
-def probe_script(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
+def probe_script(params: ScriptParams, ctx: Context) -> ScriptResult:
     """A script's results against a relation on its own data (see `scripts`)."""
     try:
         return _script(params, ctx.namespace, ctx.recorder)
@@ -658,15 +674,22 @@ def probe_script(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
         raise NotFound(str(exc)) from None
 
 
-PROBES: dict[str, Callable[[dict[str, Any], Context], dict[str, Any]]] = {
-    "value": probe_value,
-    "module": probe_module,
-    "gradient": probe_gradient,
-    "call": probe_call,
-    "autograd_function": probe_autograd_function,
-    "recorded": probe_recorded,
-    "trajectory": probe_trajectory,
-    "training": probe_training,
-    "predict": probe_predict,
-    "script": probe_script,
+IMPLEMENTATIONS: dict[type[ProbeParams], Callable[[Any, Context], Any]] = {
+    ValueParams: probe_value,
+    ModuleParams: probe_module,
+    GradientParams: probe_gradient,
+    CallParams: probe_call,
+    AutogradFunctionParams: probe_autograd_function,
+    RecordedParams: probe_recorded,
+    TrajectoryParams: probe_trajectory,
+    TrainingParams: probe_training,
+    PredictParams: probe_predict,
+    ScriptParams: probe_script,
 }
+if set(IMPLEMENTATIONS) != {spec.params for spec in PROBES.values()}:
+    raise ImportError("the child implements other probes than `observe.protocol` declares")
+
+
+def answer(params: ProbeParams, ctx: Context) -> Any:
+    """Run the probe these parameters are for."""
+    return IMPLEMENTATIONS[type(params)](params, ctx)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from ..protocol import ScriptParams
 from .locate import fits, lookup_in
 from .recorder import Recorder
 from .relations import RELATIONS, Relation
@@ -138,15 +139,15 @@ def _states(
     grads: dict[str, tuple[str, Any]],
     scope: dict[str, Any],
     recorder: Recorder,
-    params: dict[str, Any],
+    params: ScriptParams,
 ) -> list[tuple[str, dict[str, Any], dict[str, Any], bool]]:
     """(description, inputs, the student's gradients, whether a descent step led here)
-    for each state the student's results may belong to. `params["recorded"]` adds the
+    for each state the student's results may belong to. `params.recorded` adds the
     backward passes the recorder saw (`custom_function`: only those whose graph ran a
     custom autograd Function, or only those that did not)."""
     values = {role: tensor for role, (_, tensor) in inputs.items()}
     student = {role: tensor for role, (_, tensor) in grads.items()}
-    custom = params.get("custom_function")
+    custom = params.custom_function
     states = [] if custom else [("at the final values", values, student, False)]
     weights = relation.weights
     by_weight = {w: g for g, w in relation.gradients.items()}
@@ -160,7 +161,7 @@ def _states(
     tracked = [_tracked(recorder, scope, inputs[w][0]) for w in weights]
     if custom is not None:
         tracked = [t if t and t["custom_function"] == custom else None for t in tracked]
-    if weights and params.get("recorded") and all(tracked):
+    if weights and params.recorded and all(tracked):
         for moment in ("first", "last"):
             before = dict(values)
             recorded = {}
@@ -235,14 +236,14 @@ def _outputs(
     return found
 
 
-def probe_script(params: dict[str, Any], namespace: dict[str, Any], recorder: Recorder) -> Any:
-    """The best agreement of a script's results with `params["relation"]` over the cells'
+def probe_script(params: ScriptParams, namespace: dict[str, Any], recorder: Recorder) -> Any:
+    """The best agreement of a script's results with `params.relation` over the cells'
     scopes: per compared role its relative error, the state, and whether a descent step
     led to the final weights."""
-    relation = RELATIONS[params["relation"]]
-    inputs_named: dict[str, list[str]] = params.get("inputs", {})
-    compared: dict[str, list[str]] = params["outputs"]
-    rtol = params.get("rtol", 1e-2)
+    relation = RELATIONS[params.relation]
+    inputs_named = params.inputs
+    compared = params.outputs
+    rtol = params.rtol
     scopes = recorder.scopes() or [("at the end", namespace)]
     best: dict[str, Any] | None = None
     for label, scope in scopes:
@@ -250,14 +251,14 @@ def probe_script(params: dict[str, Any], namespace: dict[str, Any], recorder: Re
             name.split(".")[0] for names in compared.values() for name in names if "{" not in name
         }
         results -= {name for names in inputs_named.values() for name in names}
-        for inputs in _input_sets(relation, inputs_named, scope, params.get("library"), results):
+        for inputs in _input_sets(relation, inputs_named, scope, params.library, results):
             values = _common_precision({role: tensor for role, (_, tensor) in inputs.items()})
             inputs = {role: (name, values[role]) for role, (name, _) in inputs.items()}
             try:
                 expected = relation.compute(values)
             except (RuntimeError, ValueError):
                 continue
-            grads = _outputs(compared, scope, expected, params.get("search", False), inputs)
+            grads = _outputs(compared, scope, expected, params.search, inputs)
             for state, state_inputs, results, descended in _states(
                 relation, inputs, grads, scope, recorder, params
             ):
@@ -272,7 +273,7 @@ def probe_script(params: dict[str, Any], namespace: dict[str, Any], recorder: Re
                 record = _record(label, inputs, grads, state, errors, descended, rtol)
                 if best is None or _rank(record) > _rank(best):
                     best = record
-                if record["matched"] == len(compared) and (descended or not params.get("descent")):
+                if record["matched"] == len(compared) and (descended or not params.descent):
                     return record
     if best is None:
         shapes = ", ".join(
