@@ -1326,6 +1326,9 @@ def test_progress_a_loss_that_only_wanders_is_not_learning() -> None:
     check = make("progress", target={"names": ["net"]}, decrease=0.5, budget=0.15)
     verdict = check.judge(Seen(_training(_noisy(2.30, 2.30))), Seen({}), RunView(budget=FAST))
     assert verdict.fraction < 0.5 and "falling steadily" not in verdict.message
+    assert "(full marks from 15% under the fast budget; a full run, trained as written, " in (
+        verdict.message
+    )
 
 
 def test_progress_without_the_budget_keeps_the_rubrics_decrease() -> None:
@@ -1410,3 +1413,22 @@ def test_function_not_found_says_it_found_nothing() -> None:
     expected = {"expected:call0": ok({"result": to_json(1.0)})}
     verdict = judge(check, {"call0": record}, expected)
     assert verdict.fraction == 0 and verdict.found is False
+
+
+def test_an_accuracy_under_the_fast_budget_says_what_a_full_run_needs() -> None:
+    check = make(
+        "accuracy",
+        dataset="cifar10",
+        target={"kind": "module", "names": ["best_model"]},
+        accuracy={"full": 0.70, "zero": 0.40},
+        budget={"full": 0.35, "zero": 0.20},
+    )
+    labels = [0] * 36 + [1] * 64
+    seen = Seen({"predictions": ok({"where": "`best_model`", "predictions": [0] * 100})})
+    fast = check.judge(seen, Seen({}), RunView(budget=FAST, test_labels={"cifar10": labels}))
+    assert fast.fraction == 1.0
+    assert fast.message.endswith(
+        "(full marks from 35% under it; a full run, trained as written, needs 70%)"
+    )
+    full = check.judge(seen, Seen({}), RunView(test_labels={"cifar10": labels}))
+    assert full.fraction == 0.0 and full.message.endswith("(full marks from 70%)")
