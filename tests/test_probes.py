@@ -236,3 +236,32 @@ def test_epochs_and_the_latest_trained_model() -> None:
     assert latest["value"]["where"] == "`first`" and latest["value"]["steps"] == 16
     assert earliest["value"]["where"] == "`second`" and earliest["value"]["steps"] == 24
     assert (latest["value"]["epochs"], earliest["value"]["epochs"]) == (2, 3)
+
+
+SIDE_EFFECTS = """
+import torch
+
+def make(n):
+    model = torch.nn.Linear(2, 2)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
+    loss = torch.nn.functional.mse_loss(model(torch.ones(1, 2)), torch.zeros(1, 2))
+    loss.backward()
+    optimizer.step()
+    return n
+"""
+
+
+def test_what_a_probe_makes_the_submissions_code_do_is_not_recorded_for_the_next() -> None:
+    """A searched function that builds and trains a model while a probe calls it leaves
+    no model, optimizer or loss behind for the probes after it."""
+    before, called, after, model = answers(
+        [SIDE_EFFECTS],
+        ("recorded", {}),
+        call("make", {"tensor": [1.0]}),
+        ("recorded", {}),
+        ("module", {"locator": {"kind": "module", "accepts": [1, 2]}}),
+    )
+    assert called["ok"] and called["value"]["method"]["autograd"]  # the call itself is seen
+    for key in ("optimizers", "losses", "graphs"):
+        assert after["value"][key] == before["value"][key] == [], key
+    assert not model["ok"] and "no module" in model["error"]

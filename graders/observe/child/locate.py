@@ -253,10 +253,12 @@ def _modules(
     }
     shape = locator.accepts
 
-    def accepted_of(of_class: Any, traces: list[str]) -> list[tuple[str, Any]]:
+    def accepted_of(
+        of_class: Any, traces: list[str], among: list[tuple[str, Any]] | None = None
+    ) -> list[tuple[str, Any]]:
         seen = set(unlike)
         accepted: list[tuple[str, Any]] = []
-        for where, module in candidates:
+        for where, module in candidates if among is None else among:
             if id(module) in seen or not is_model(module):
                 continue
             seen.add(id(module))
@@ -283,8 +285,9 @@ def _modules(
         own = set(_own_model_classes(namespace, locator))
         accepted = accepted_of(lambda cls: cls in own, [*traces, *locator.identify])
     if not accepted and not _training_filters(locator):
-        candidates = _unbuilt_classes(namespace, locator, recorder, [m for _, m in candidates])
-        accepted = accepted_of(named_class, traces)
+        unbuilt = _unbuilt_classes(namespace, locator, recorder, [m for _, m in candidates])
+        accepted = accepted_of(named_class, traces, unbuilt)
+        candidates += unbuilt  # a near miss is looked for among both, the built ones first
     if not accepted and traces and locator.near:
         loose = [pattern.split("(")[0] + "*" for pattern in traces]
         accepted = [

@@ -86,13 +86,19 @@ class Recorder:
     E times that, and every evaluation pass (a test split, or iterated without
     gradients) at about T images. The training-loader passes an optimizer stepped
     in are its `passes` (its epochs). While `quiet`, the
-    grader's own probes use torch without being recorded or capped.
+    grader's own probes use torch without being recorded or capped. Once `sealed` (the
+    cells have run), nothing more is recorded: a probe that calls the submission's code
+    (a searched function, a class built with the grader's arguments) leaves no model,
+    optimizer, step, loss or loader behind for the probes after it; only the counts of
+    backward passes, gradient calls and Function applications go on, which tell a probe
+    how a call computed its result.
     """
 
     data_root: str | None = None
     catalogue: dict[str, dict[str, str]] = field(default_factory=dict)
     budget: dict[str, int] | None = None
     quiet: bool = False
+    sealed: bool = False
     cell: int = -1
     modules: list[tuple[Any, int]] = field(default_factory=list)
     optimizers: list[dict[str, Any]] = field(default_factory=list)
@@ -134,13 +140,18 @@ class Recorder:
         else:
             sys.meta_path.insert(0, _AfterImport("torchvision", self._patch_torchvision))
 
+    @property
+    def recording(self) -> bool:
+        """Whether what torch does now is the submission's, to be recorded."""
+        return not (self.quiet or self.sealed)
+
     def _patch_module_init(self, module_cls: type) -> None:
         original = module_cls.__init__
         recorder = self
 
         @functools.wraps(original)
         def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-            if len(recorder.modules) < MAX_OBJECTS and not recorder.quiet:
+            if len(recorder.modules) < MAX_OBJECTS and recorder.recording:
                 recorder.modules.append((self, recorder.cell))
             original(self, *args, **kwargs)
 
@@ -148,7 +159,7 @@ class Recorder:
 
     def _before_forward(self, module: Any, args: tuple) -> None:
         """Note the per-sample shape of what the submission feeds each module."""
-        if self.quiet or not args:
+        if not self.recording or not args:
             return
         shape = getattr(args[0], "shape", None)
         if shape is None or len(shape) < 2:
@@ -166,7 +177,7 @@ class Recorder:
         @functools.wraps(original)
         def __init__(self: Any, params: Any, defaults: Any, *args: Any, **kwargs: Any) -> None:
             original(self, params, defaults, *args, **kwargs)
-            if len(recorder.optimizers) < MAX_OBJECTS:
+            if len(recorder.optimizers) < MAX_OBJECTS and recorder.recording:
                 recorder.optimizers.append(
                     {
                         "object": self,
@@ -194,7 +205,7 @@ class Recorder:
         return None
 
     def _before_step(self, optimizer: Any, args: Any, kwargs: Any) -> None:
-        entry = self._entry(optimizer)
+        entry = self._entry(optimizer) if self.recording else None
         if entry is None:
             return
         key = str(self.cell)
@@ -216,7 +227,7 @@ class Recorder:
                 entry["pending"] = (param, _flat(param), _flat(param.grad))
 
     def _after_step(self, optimizer: Any, args: Any, kwargs: Any) -> None:
-        entry = self._entry(optimizer)
+        entry = self._entry(optimizer) if self.recording else None
         if entry is None or "pending" not in entry:
             return
         param, before, grad = entry.pop("pending")
@@ -235,6 +246,8 @@ class Recorder:
 
         @functools.wraps(original)
         def loss(input: Any, *args: Any, **kwargs: Any) -> Any:
+            if recorder.sealed:
+                return original(input, *args, **kwargs)
             key = (name, recorder.cell)
             entry = recorder.losses.setdefault(key, {"calls": 0})
             entry["calls"] += 1
@@ -272,13 +285,13 @@ class Recorder:
         @functools.wraps(original)
         def backward(tensors: Any, *args: Any, **kwargs: Any) -> Any:
             recorder.backward_calls += 1
-            if not recorder.quiet:
+            if recorder.recording:
                 root = tensors[0] if isinstance(tensors, (tuple, list)) and tensors else tensors
                 if isinstance(root, torch.Tensor):
                     recorder._keep_minimised(root)
-            if len(recorder.graphs) < GRAPHS_KEPT:
+            if len(recorder.graphs) < GRAPHS_KEPT and not recorder.sealed:
                 recorder.graphs.append({"cell": recorder.cell, **_describe_graph(tensors)})
-            leaves = [] if recorder.quiet else recorder._before_backward(tensors)
+            leaves = recorder._before_backward(tensors) if recorder.recording else []
             result = original(tensors, *args, **kwargs)
             recorder._after_backward(leaves)
             return result
@@ -339,7 +352,7 @@ class Recorder:
         @functools.wraps(original)
         def __init__(self: Any, dataset: Any, *args: Any, **kwargs: Any) -> None:
             original(self, dataset, *args, **kwargs)
-            if len(recorder.loaders) < MAX_OBJECTS:
+            if len(recorder.loaders) < MAX_OBJECTS and recorder.recording:
                 recorder.loaders.append({"object": self, "dataset": dataset, "cell": recorder.cell})
 
         loader_cls.__init__ = __init__
@@ -352,7 +365,7 @@ class Recorder:
 
         @functools.wraps(original)
         def __iter__(self: Any) -> Any:
-            if recorder.quiet:
+            if not recorder.recording:
                 return original(self)
             recorder.current_loader = self
             # An evaluation pass: over a test split, or without gradients (validation).
@@ -422,7 +435,7 @@ class Recorder:
                 "object": self,
                 "loaded": False,
             }
-            if type(self) is cls and len(recorder.datasets) < MAX_OBJECTS:
+            if type(self) is cls and len(recorder.datasets) < MAX_OBJECTS and not recorder.sealed:
                 recorder.datasets.append(entry)
             folder = recorder.folder_of(cls.__name__)
             if folder is not None and type(self) is cls:
