@@ -18,6 +18,7 @@ from graders.observe.protocol import (
 from graders.observe.runner import _held_to_contract
 
 from .conftest import sandbox
+from .test_scripts import MY_RELU
 
 
 def test_the_child_implements_every_declared_probe_and_no_other() -> None:
@@ -60,8 +61,7 @@ def test_an_answer_against_its_declared_result_is_a_grader_error() -> None:
     )
 
 
-SCRIPT = """
-import torch
+SCRIPT = MY_RELU.replace("SCALE", "1") + """
 import torch.nn as nn
 
 class Net(nn.Module):
@@ -71,17 +71,6 @@ class Net(nn.Module):
 
     def forward(self, x):
         return self.fc(x)
-
-class MyReLU(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return x.clamp(min=0)
-
-    @staticmethod
-    def backward(ctx, grad_output):
-        x, = ctx.saved_tensors
-        return grad_output * (x > 0).to(grad_output.dtype)
 
 def double(x):
     return 2 * x
