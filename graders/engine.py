@@ -260,7 +260,8 @@ class Grader:
                     verdicts[check.id] = not_graded(problems[missing_data[0]])
                     continue
                 verdicts[check.id] = self._judge_one(check, seen, expected, view, result)
-            questions.append(score_question(question, _credit_inline_work(question, verdicts)))
+            verdicts = _void_values_without_work(question, _credit_inline_work(question, verdicts))
+            questions.append(score_question(question, verdicts))
         notes = [
             f"cell {c.index + 1}: {c.error}"
             for c in result.cells
@@ -417,6 +418,25 @@ def _credit_inline_work(question: Question, verdicts: dict[str, Verdict]) -> dic
             verb = "is" if len(shown) == 1 else "are"
             problem = verdict.message.removeprefix("not found: ")
             out[check.id] = Verdict(1, f"{problem}; the work is done inline: {done} {verb} right")
+    return out
+
+
+def _void_values_without_work(
+    question: Question, verdicts: dict[str, Verdict]
+) -> dict[str, Verdict]:
+    """A value check whose `alongside` checks all earned nothing earns nothing either: a
+    number alone (a printed ln 2, say) is no answer without the work that computes it."""
+    out = dict(verdicts)
+    for check in question.checks:
+        others = getattr(check, "alongside", [])
+        verdict = verdicts[check.id]
+        if not others or verdict.fraction == 0:
+            continue
+        if all(verdicts[o].fraction == 0 and verdicts[o].status != GRADER_ERROR for o in others):
+            named = ", ".join(f"`{o}`" for o in others)
+            out[check.id] = Verdict(
+                0, f"{verdict.message}; but no work of the question computes it ({named}: none)"
+            )
     return out
 
 

@@ -14,7 +14,17 @@ import torch
 from pydantic import TypeAdapter, ValidationError
 
 from graders.judge.kinds import Check
-from graders.judge.verdict import FAIL, MANUAL, NOT_GRADED, PARTIAL, PASS, RunView, Seen, Verdict
+from graders.judge.verdict import (
+    FAIL,
+    GRADER_ERROR,
+    MANUAL,
+    NOT_GRADED,
+    PARTIAL,
+    PASS,
+    RunView,
+    Seen,
+    Verdict,
+)
 from graders.observe.child.serialize import to_json
 
 CHECKS = TypeAdapter(Check)
@@ -1405,6 +1415,75 @@ def test_a_function_not_found_takes_the_verdict_of_the_inline_work() -> None:
 def test_a_wrong_function_is_not_rescued_by_the_inline_work() -> None:
     wrong = Verdict(0, "0 of 1 calls agree with the reference")
     assert _question_with_inline(Verdict(1, "right"), wrong)["step"].fraction == 0
+
+
+def _cost_alongside(layers: Verdict, cost: Verdict) -> Verdict:
+    from graders.engine import _void_values_without_work
+    from graders.rubric.models import Question
+
+    question = Question.model_validate(
+        {
+            "id": "xor-single-layer",
+            "title": "XOR",
+            "points": 2,
+            "checks": [
+                {
+                    "id": "layers",
+                    "kind": "architecture",
+                    "points": 1,
+                    "target": {"kind": "module", "accepts": [1, 2]},
+                    "input": [4, 2],
+                    "conventions": {"single_layer": ["linear(2,1)", "sigmoid"]},
+                },
+                {
+                    "id": "cost",
+                    "kind": "value",
+                    "points": 1,
+                    "target": {"names": ["final_cost"]},
+                    "from_output": True,
+                    "expect": {"value": 0.6931},
+                    "alongside": ["layers"],
+                },
+            ],
+        }
+    )
+    return _void_values_without_work(question, {"layers": layers, "cost": cost})["cost"]
+
+
+def test_a_printed_value_without_the_work_that_computes_it_earns_nothing() -> None:
+    printed = Verdict(1, "printed output: [0.6931]: correct")
+    voided = _cost_alongside(Verdict(0, "not found: no module"), printed)
+    assert voided.fraction == 0
+    assert voided.message == (
+        "printed output: [0.6931]: correct; but no work of the question computes it "
+        "(`layers`: none)"
+    )
+    assert _cost_alongside(Verdict(0.5, "linear(2,1) only"), printed).fraction == 1
+    fault = Verdict(0, "grader error", status=GRADER_ERROR)
+    assert _cost_alongside(fault, printed).fraction == 1  # the grader's fault voids nothing
+
+
+def test_alongside_names_checks_of_the_same_question() -> None:
+    from graders.rubric.models import Question
+
+    with pytest.raises(ValidationError, match="`alongside` names no other check"):
+        Question.model_validate(
+            {
+                "id": "q1",
+                "title": "x",
+                "points": 1,
+                "checks": [
+                    {
+                        "id": "cost",
+                        "kind": "value",
+                        "points": 1,
+                        "target": {"names": ["c"]},
+                        "expect": {"value": 1},
+                        "alongside": ["layers"],
+                    }
+                ],
+            }
+        )
 
 
 def test_function_not_found_says_it_found_nothing() -> None:

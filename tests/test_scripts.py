@@ -110,6 +110,40 @@ def test_an_autograd_script_is_judged_at_its_first_backward_pass() -> None:
     assert record["state"] == "at the first backward()"
 
 
+def test_an_autograd_script_reports_its_loss_at_the_first_and_last_backward_pass() -> None:
+    cells = [AUTOGRAD_TRAINING.replace("RELU", "torch.relu")]
+    first, last = _probe(cells, recorded=True, custom_function=False)["value"]["loss_path"]
+    assert first is not None and last is not None and last < first
+    diverging = [cells[0].replace("learning_rate = 1e-4", "learning_rate = 1.0")]
+    record = _probe(diverging, recorded=True, custom_function=False)["value"]
+    assert record["descended"] and record["loss_path"][0] is not None
+    assert record["loss_path"][1] is None  # not finite
+
+
+def test_a_descent_whose_loss_does_not_fall_earns_nothing() -> None:
+    script = Script(**_two_layer(descent=True, recorded=True))
+    found = {
+        "where": "the script's `x`, `y`, `w1`, `w2` (after cell 1)",
+        "state": "at the first backward()",
+        "found": {"grad_w1": "w1.grad", "grad_w2": "w2.grad"},
+        "errors": {"grad_w1": 0.0, "grad_w2": 0.0},
+        "matched": 2,
+        "descended": True,
+    }
+    falling = Seen({"script": {"ok": True, "value": {**found, "loss_path": [30.0, 2.0]}}})
+    assert script.judge(falling, "no function").fraction == 1.0
+    diverged = Seen({"script": {"ok": True, "value": {**found, "loss_path": [30.0, None]}}})
+    verdict = script.judge(diverged, "no function")
+    assert verdict.fraction == 0.0
+    assert "the training diverged: the loss went from 30 to one that is not finite" in (
+        verdict.message
+    )
+    stuck = Seen({"script": {"ok": True, "value": {**found, "loss_path": [30.0, 31.0]}}})
+    assert "did not lower the loss (30 at the first backward(), 31 at the last)" in (
+        script.judge(stuck, "no function").message
+    )
+
+
 def test_a_custom_function_with_a_wrong_backward_disagrees() -> None:
     cells = [MY_RELU.replace("SCALE", "2"), AUTOGRAD_TRAINING.replace("RELU", "MyReLU.apply")]
     record = _probe(cells, recorded=True, custom_function=True)["value"]

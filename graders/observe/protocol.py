@@ -320,6 +320,9 @@ class ScriptResult(TypedDict):
     errors: dict[str, float | Literal["inf"]]
     matched: int
     descended: bool
+    # the loss at the first and at the last backward pass the recorder saw (None: not
+    # finite); None where it saw fewer than two
+    loss_path: list[float | None] | None
 
 
 # -- the declaration ----------------------------------------------------------

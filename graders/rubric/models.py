@@ -12,6 +12,8 @@ from ..judge.kinds import Check
 from ..observe.locator import Strict
 
 QUESTION_ID = r"^q\d+(\.\d+)*$|^[a-z][a-z0-9-]*$"
+# The fields by which a check names other checks of its question.
+CHECK_LINKS = ("inline", "alongside")
 
 
 class Question(Strict):
@@ -32,12 +34,13 @@ class Question(Strict):
         if duplicates:
             raise ValueError(f"check ids repeat: {', '.join(duplicates)}")
         for check in self.checks:
-            unknown = sorted(set(getattr(check, "inline", [])) - (set(ids) - {check.id}))
-            if unknown:
-                raise ValueError(
-                    f"check {check.id}: `inline` names no other check of this question: "
-                    f"{', '.join(unknown)}"
-                )
+            for link in CHECK_LINKS:
+                unknown = sorted(set(getattr(check, link, [])) - (set(ids) - {check.id}))
+                if unknown:
+                    raise ValueError(
+                        f"check {check.id}: `{link}` names no other check of this question: "
+                        f"{', '.join(unknown)}"
+                    )
         return self
 
     @property
@@ -130,15 +133,19 @@ class Rubric(Strict):
 
     def public_only(self) -> Rubric:
         """The same rubric with hidden checks removed (questions left empty are dropped), and
-        with them from the `inline` lists of the checks kept."""
+        with them from the lists of checks the checks kept name (`CHECK_LINKS`)."""
         questions = []
         for question in self.questions:
             checks = [c for c in question.checks if c.visibility == "public"]
             kept = {c.id for c in checks}
             checks = [
-                c.model_copy(update={"inline": [i for i in c.inline if i in kept]})
-                if getattr(c, "inline", None)
-                else c
+                c.model_copy(
+                    update={
+                        link: [i for i in getattr(c, link) if i in kept]
+                        for link in CHECK_LINKS
+                        if getattr(c, link, None)
+                    }
+                )
                 for c in checks
             ]
             if checks:

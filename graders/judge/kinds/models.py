@@ -239,6 +239,24 @@ class Method(Strict):
         return None
 
 
+def _loss_did_not_fall(path: list[float | None] | None) -> str | None:
+    """Why a script's training failed, from its loss at the first and at the last backward
+    pass on its own data (None: it fell, or was not observed)."""
+    if not path:
+        return None
+    first, last = path
+    if first is None:
+        return None
+    if last is None:
+        return f"the training diverged: the loss went from {first:.3g} to one that is not finite"
+    if last >= first:
+        return (
+            f"the training did not lower the loss ({first:.3g} at the first backward(), "
+            f"{last:.3g} at the last)"
+        )
+    return None
+
+
 class Script(ScriptParams):
     """Where the submission has no such function: its script's variables, judged by a
     relation the grader computes from the student's own data (the fields: `ScriptParams`)."""
@@ -278,6 +296,9 @@ class Script(ScriptParams):
         fraction = found["matched"] / len(self.outputs)
         if self.descent and not found["descended"]:
             notes.append("no gradient-descent step w -= lr * grad found")
+            fraction = 0.0
+        elif self.descent and (rise := _loss_did_not_fall(found.get("loss_path"))):
+            notes.append(rise)
             fraction = 0.0
         message = f"{found['where']}, {found['state']}: " + "; ".join(notes)
         return Verdict(fraction, message)

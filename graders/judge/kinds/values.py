@@ -65,11 +65,18 @@ class ValueCheck(Compared):
     With `properties` alone it checks what can be shown without the answer
     (finite, positive, a probability vector, a scalar); with `expect` or
     `conventions` it compares values. `from_output` also accepts the numbers
-    printed by the submission.
+    printed by the submission; `alongside` names checks of the question of which one
+    must earn points for the value to count (a printed ln 2 is no single-layer XOR's cost
+    where no single-layer model exists).
     """
 
     kind: Literal["value"]
     from_output: bool = False
+    alongside: list[str] = Field(
+        default_factory=list,
+        description="checks of the same question of which at least one must earn points for "
+        "this one to count: a number alone is no answer without the work that computes it",
+    )
     output_tolerance: float = Field(default=1e-3, ge=0)
     properties: list[Property] = Field(default_factory=list)
     shape: list[int] | None = None

@@ -13,6 +13,7 @@ leave the child.
 from __future__ import annotations
 
 import itertools
+import math
 from typing import Any
 
 from ..protocol import ScriptParams
@@ -158,9 +159,7 @@ def _states(
                 step = rate * student[by_weight[weight]].to(values[weight].dtype)
                 before[weight] = values[weight] + step.reshape(values[weight].shape)
             states.append((f"before the last update w -= {rate:g} * grad", before, student, True))
-    tracked = [_tracked(recorder, scope, inputs[w][0]) for w in weights]
-    if custom is not None:
-        tracked = [t if t and t["custom_function"] == custom else None for t in tracked]
+    tracked = _tracked_weights(relation, inputs, scope, recorder, custom)
     if weights and params.recorded and all(tracked):
         for moment in ("first", "last"):
             before = dict(values)
@@ -172,6 +171,45 @@ def _states(
             descended = _descended(tracked) if moment == "first" else False
             states.append((f"at the {moment} backward()", before, recorded, descended))
     return states
+
+
+def _tracked_weights(
+    relation: Relation,
+    inputs: dict[str, tuple[str, Any]],
+    scope: dict[str, Any],
+    recorder: Recorder,
+    custom: bool | None,
+) -> list[dict[str, Any] | None]:
+    """The recorder's backward-pass record of each of the relation's weights (None where
+    it has none, or where its graph did not run a custom Function as `custom` asks)."""
+    tracked = [_tracked(recorder, scope, inputs[w][0]) for w in relation.weights]
+    if custom is not None:
+        tracked = [t if t and t["custom_function"] == custom else None for t in tracked]
+    return tracked
+
+
+def _loss_path(
+    relation: Relation, values: dict[str, Any], tracked: list[dict[str, Any] | None]
+) -> list[float | None] | None:
+    """The relation's loss at the weights of the first and of the last backward pass the
+    recorder saw, on the student's own data (None where it saw fewer than two passes, or
+    the relation has no loss); a loss that is not finite is None."""
+    if "loss" not in relation.outputs or not tracked or not all(tracked):
+        return None
+    if any(step is None or step["calls"] < 2 for step in tracked):
+        return None
+    path: list[float | None] = []
+    for moment in ("first", "last"):
+        state = dict(values)
+        for weight, step in zip(relation.weights, tracked):
+            assert step is not None
+            state[weight] = _as_tensor(step[moment][0]).to(values[weight].dtype)
+        try:
+            loss = float(relation.compute(state)["loss"])
+        except (RuntimeError, ValueError, KeyError):
+            return None
+        path.append(loss if math.isfinite(loss) else None)
+    return path
 
 
 def _tracked(recorder: Recorder, scope: dict[str, Any], name: str) -> dict[str, Any] | None:
@@ -259,6 +297,8 @@ def probe_script(params: ScriptParams, namespace: dict[str, Any], recorder: Reco
             except (RuntimeError, ValueError):
                 continue
             grads = _outputs(compared, scope, expected, params.search, inputs)
+            tracked = _tracked_weights(relation, inputs, scope, recorder, params.custom_function)
+            path = _loss_path(relation, values, tracked)
             for state, state_inputs, results, descended in _states(
                 relation, inputs, grads, scope, recorder, params
             ):
@@ -270,7 +310,7 @@ def probe_script(params: ScriptParams, namespace: dict[str, Any], recorder: Reco
                     role: _relative(_result(role, results, grads), want.get(role))
                     for role in compared
                 }
-                record = _record(label, inputs, grads, state, errors, descended, rtol)
+                record = _record(label, inputs, grads, state, errors, descended, rtol, path)
                 if best is None or _rank(record) > _rank(best):
                     best = record
                 if record["matched"] == len(compared) and (descended or not params.descent):
@@ -298,6 +338,7 @@ def _record(
     errors: dict[str, float],
     descended: bool,
     rtol: float,
+    loss_path: list[float | None] | None,
 ) -> dict[str, Any]:
     names = ", ".join(f"`{name}`" for name, _ in inputs.values())
     return {
@@ -307,6 +348,7 @@ def _record(
         "errors": {role: (e if e != float("inf") else "inf") for role, e in errors.items()},
         "matched": sum(e <= rtol for e in errors.values()),
         "descended": descended,
+        "loss_path": loss_path,
     }
 
 
