@@ -157,14 +157,13 @@ class ProgressCheck(CheckBase):
             f"{where}: training loss went from {first:.3g} to {last:.3g} "
             f"({shown} lower) over {training['steps']} steps"
         )
-        under_budget = bool(run.budget) and self.budget is not None
-        wanted = self.budget if under_budget and self.budget is not None else self.decrease
+        wanted = self.decrease
+        bar = f"full marks from {wanted:.0%}"
+        if run.budget and self.budget is not None:
+            wanted = self.budget
+            bar = f"full marks from {wanted:.0%} under the fast budget; {full_run(self.decrease)}"
         fraction = min(1.0, max(0.0, drop / wanted))
-        if under_budget:
-            message += f" (full marks from {wanted:.0%} under the fast budget; "
-            message += f"{full_run(self.decrease)})"
-        else:
-            message += f" (full marks from {wanted:.0%})"
+        message += f" ({bar})"
         if run.budget and fraction < 1 and losses.size >= self.STEADY_STEPS:
             t = _slope_t(losses)
             if drop > 0 and t <= -self.STEADY_T:

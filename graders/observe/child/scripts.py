@@ -139,13 +139,12 @@ def _states(
     inputs: dict[str, tuple[str, Any]],
     grads: dict[str, tuple[str, Any]],
     scope: dict[str, Any],
-    recorder: Recorder,
+    tracked: list[dict[str, Any] | None],
     params: ScriptParams,
 ) -> list[tuple[str, dict[str, Any], dict[str, Any], bool]]:
     """(description, inputs, the student's gradients, whether a descent step led here)
     for each state the student's results may belong to. `params.recorded` adds the
-    backward passes the recorder saw (`custom_function`: only those whose graph ran a
-    custom autograd Function, or only those that did not)."""
+    backward passes the recorder saw of the weights (`tracked`, see `_tracked_weights`)."""
     values = {role: tensor for role, (_, tensor) in inputs.items()}
     student = {role: tensor for role, (_, tensor) in grads.items()}
     custom = params.custom_function
@@ -159,7 +158,6 @@ def _states(
                 step = rate * student[by_weight[weight]].to(values[weight].dtype)
                 before[weight] = values[weight] + step.reshape(values[weight].shape)
             states.append((f"before the last update w -= {rate:g} * grad", before, student, True))
-    tracked = _tracked_weights(relation, inputs, scope, recorder, custom)
     if weights and params.recorded and all(tracked):
         for moment in ("first", "last"):
             before = dict(values)
@@ -194,15 +192,13 @@ def _loss_path(
     """The relation's loss at the weights of the first and of the last backward pass the
     recorder saw, on the student's own data (None where it saw fewer than two passes, or
     the relation has no loss); a loss that is not finite is None."""
-    if "loss" not in relation.outputs or not tracked or not all(tracked):
-        return None
-    if any(step is None or step["calls"] < 2 for step in tracked):
+    steps = [step for step in tracked if step is not None and step["calls"] >= 2]
+    if "loss" not in relation.outputs or not tracked or len(steps) < len(tracked):
         return None
     path: list[float | None] = []
     for moment in ("first", "last"):
         state = dict(values)
-        for weight, step in zip(relation.weights, tracked):
-            assert step is not None
+        for weight, step in zip(relation.weights, steps):
             state[weight] = _as_tensor(step[moment][0]).to(values[weight].dtype)
         try:
             loss = float(relation.compute(state)["loss"])
@@ -300,7 +296,7 @@ def probe_script(params: ScriptParams, namespace: dict[str, Any], recorder: Reco
             tracked = _tracked_weights(relation, inputs, scope, recorder, params.custom_function)
             path = _loss_path(relation, values, tracked)
             for state, state_inputs, results, descended in _states(
-                relation, inputs, grads, scope, recorder, params
+                relation, inputs, grads, scope, tracked, params
             ):
                 try:
                     want = expected if state_inputs is values else relation.compute(state_inputs)
