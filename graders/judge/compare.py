@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from ..i18n import _
+
 
 class NotNumeric(ValueError):
     """The observation holds no numbers."""
@@ -25,7 +27,11 @@ def numbers(observation: dict[str, Any]) -> np.ndarray:
         return np.array(_float(observation["value"]))
     if kind in ("tensor", "ndarray"):
         if "data" not in observation:
-            raise NotNumeric(f"a {observation['type']} of shape {observation['shape']} (too large)")
+            raise NotNumeric(
+                _("a {kind} of shape {shape} (too large)").format(
+                    kind=observation["type"], shape=observation["shape"]
+                )
+            )
         data = np.array([_float(v) for v in observation["data"]], dtype=float)
         return data.reshape(observation["shape"])
     if kind == "shape":
@@ -35,13 +41,15 @@ def numbers(observation: dict[str, Any]) -> np.ndarray:
         try:
             return np.array(items, dtype=float)
         except ValueError as exc:
-            raise NotNumeric("a list of unequal parts") from exc
+            raise NotNumeric(_("a list of unequal parts")) from exc
     if kind == "str":
         try:
             return np.array(float(observation["value"]))
         except ValueError as exc:
-            raise NotNumeric(f"the text {observation['value'][:40]!r}") from exc
-    raise NotNumeric(f"a {observation.get('class', kind)}")
+            raise NotNumeric(
+                _("the text {text!r}").format(text=observation["value"][:40])
+            ) from exc
+    raise NotNumeric(_("a {kind}").format(kind=observation.get("class", kind)))
 
 
 def parts(observation: dict[str, Any]) -> list[np.ndarray]:
@@ -89,7 +97,7 @@ def show(value: Any, digits: int = 4) -> str:
         return _one(float(array), digits)
     flat = array.reshape(-1)
     body = ", ".join(_one(float(v), digits) for v in flat[:8])
-    more = f", ... ({flat.size} values)" if flat.size > 8 else ""
+    more = _(", ... ({count} values)").format(count=flat.size) if flat.size > 8 else ""
     return f"[{body}{more}]"
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..i18n import _
 from ..observe.protocol import (
     PredictParams,
     ProbeContractError,
@@ -43,6 +44,11 @@ class Routing:
             self._ids[signature] = probe_id
             self.requests.append(ProbeRequest(id=probe_id, probe=probe, params=params))
         self.routes.setdefault(key, {})[local] = self._ids[signature]
+
+    def signatures(self) -> dict[str, str]:
+        """Each request's id -> its signature (probe and parameters), the same in every routing
+        that asks it: what stored answers are looked up by."""
+        return {probe_id: signature for signature, probe_id in self._ids.items()}
 
     def seen(self, key: CheckKey, answers: dict[str, dict[str, Any]]) -> Seen:
         """The answers one check asked for, by its local names."""
@@ -91,7 +97,11 @@ class CheckContractError(ProbeContractError):
     """A check that asks for a probe against the probes' declaration."""
 
     def __init__(self, key: CheckKey, problem: str) -> None:
-        super().__init__(f"question {key[0]}, check {key[1]}: {problem}")
+        super().__init__(
+            _("question {question}, check {check}: {problem}").format(
+                question=key[0], check=key[1], problem=problem
+            )
+        )
         self.key, self.problem = key, problem
 
 

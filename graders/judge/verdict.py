@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..i18n import N_, _
+
 PASS, PARTIAL, FAIL, NOT_GRADED, MANUAL = "pass", "partial", "fail", "not_graded", "manual"
 GRADER_ERROR = "grader_error"  # dlgrade's own code failed: the check says nothing of the work
 
-GRADER_ERROR_MESSAGE = (
+GRADER_ERROR_MESSAGE = N_(
     "grader error: this check could not be graded because of a fault in the grader, "
     "not in your work; your TA has been told"
 )
@@ -47,7 +49,7 @@ def grader_error(error: str, traceback: str) -> Verdict:
     """A check that dlgrade's own code failed to grade: `error` (one line) and the
     traceback are for the TA; the student reads that the fault is the grader's."""
     return Verdict(
-        0.0, GRADER_ERROR_MESSAGE, detail=error, status=GRADER_ERROR, traceback=traceback
+        0.0, _(GRADER_ERROR_MESSAGE), detail=error, status=GRADER_ERROR, traceback=traceback
     )
 
 
@@ -71,14 +73,16 @@ class Seen:
         """The first probe record the child's grader code failed on: (error, traceback)."""
         for name, record in self.records.items():
             if record.get("grader_error"):
-                return f"probe `{name}`: {record.get('error', '')}", record.get("traceback", "")
+                fault = _("probe `{name}`: {error}")
+                error = fault.format(name=name, error=record.get("error", ""))
+                return error, record.get("traceback", "")
         return None
 
     def error(self, name: str) -> str:
         record = self.records.get(name)
         if record is None:
-            return "the run ended before this could be observed"
-        return record.get("error", "not observed")
+            return _("the run ended before this could be observed")
+        return record.get("error", _("not observed"))
 
 
 @dataclass

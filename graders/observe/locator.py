@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..i18n import _, either
+
 
 class Strict(BaseModel):
     """A model that refuses fields it does not declare."""
@@ -99,20 +101,48 @@ class Locator(Strict):
 
     def describe(self) -> str:
         """The locator in a student's terms, for a message."""
-        hints = " or ".join(f"`{n}`" for n in self.names) or "any name"
-        extra = f" accepting input {tuple(self.accepts)}" if self.accepts else ""
-        return f"{self.kind} named {hints}{extra}"
+        names = either([f"`{n}`" for n in self.names])
+        if names:
+            described = (
+                _("{kind} named {names} accepting input {shape}")
+                if self.accepts
+                else _("{kind} named {names}")
+            )
+        else:
+            described = (
+                _("{kind} named any name accepting input {shape}")
+                if self.accepts
+                else _("{kind} named any name")
+            )
+        shape = tuple(self.accepts) if self.accepts else None
+        return described.format(kind=self._kind_name(), names=names, shape=shape)
 
     def not_found(self) -> str:
         """What was looked for and not found, for a probe's message."""
         parts = []
         if self.names:
-            parts.append("named " + " or ".join(f"`{n}`" for n in self.names))
+            names = either([f"`{n}`" for n in self.names])
+            parts.append(_("named {names}").format(names=names))
         if self.accepts:
-            parts.append(f"accepting input of shape {tuple(self.accepts)}")
+            shape = tuple(self.accepts)
+            parts.append(_("accepting input of shape {shape}").format(shape=shape))
         if self.params:
             shapes = ", ".join(str(tuple(shape)).replace("'", "") for shape in self.params)
-            parts.append(f"with parameters of shapes {shapes}")
+            parts.append(_("with parameters of shapes {shapes}").format(shapes=shapes))
         if self.traces:
-            parts.append("whose forward pass runs " + ", ".join(self.traces))
-        return f"no {self.kind} " + (" ".join(parts) or "found")
+            operations = ", ".join(self.traces)
+            parts.append(_("whose forward pass runs {operations}").format(operations=operations))
+        if not parts:
+            return _("no {kind} found").format(kind=self._kind_name())
+        conditions = " ".join(parts)
+        return _("no {kind} {conditions}").format(kind=self._kind_name(), conditions=conditions)
+
+    def _kind_name(self) -> str:
+        """What the locator finds, as a noun of the reader's language."""
+        names = {
+            "value": _("value"),
+            "module": _("module"),
+            "function": _("function"),
+            "function_model": _("function_model"),
+        }
+        return names[self.kind]

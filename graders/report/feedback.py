@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..i18n import _
 from ..judge.verdict import GRADER_ERROR, MANUAL, NOT_GRADED, PASS
 from ..score import SubmissionResult
 
@@ -12,41 +13,42 @@ def feedback_markdown(result: SubmissionResult, show_detail: bool = False) -> st
     """Feedback a student may read: messages only, never hidden expected values
     (unless `show_detail`, for a TA)."""
     incomplete = result.incomplete()
+    score = _("Score: {score:g} / {max_score:g}").format(
+        score=result.score, max_score=result.max_score
+    )
     lines = [
         f"# {result.assignment}: {result.student}",
         "",
-        f"**Score: {result.score:g} / {result.max_score:g}"
+        f"**{score}"
         + (f" ({incomplete})" if incomplete else "")
         + "**"
-        + (" (public checks only)" if result.public_only else ""),
+        + (" " + _("(public checks only)") if result.public_only else ""),
         "",
     ]
     if result.error:
-        lines += [f"Not graded: {result.error}", ""]
+        lines += [_("Not graded: {error}").format(error=result.error), ""]
     if result.grader_error:
         lines += [
-            "Not graded: a fault in the grader, not in your work, stopped the grading of "
-            "this submission; your TA has been told.",
+            _(
+                "Not graded: a fault in the grader, not in your work, stopped the grading of "
+                "this submission; your TA has been told."
+            ),
             "",
         ]
     if result.notes:
-        lines += ["## While running", ""] + [f"- {note}" for note in result.notes] + [""]
+        lines += ["## " + _("While running"), ""] + [f"- {note}" for note in result.notes] + [""]
     for question in result.questions:
-        pending = (
-            f", {question.pending_manual:g} more for the TA" if question.pending_manual else ""
-        )
+        state = [f"{question.score:g} / {question.max_score:g}"]
+        if question.pending_manual:
+            state.append(_("{points:g} more for the TA").format(points=question.pending_manual))
         if any(check.status == GRADER_ERROR for check in question.checks):
-            pending += ", incomplete: grader error"
-        lines += [
-            f"## {question.id}: {question.title} ({question.score:g} / "
-            f"{question.max_score:g}{pending})",
-            "",
-        ]
+            state.append(_("incomplete: grader error"))
+        lines += [f"## {question.id}: {question.title} ({', '.join(state)})", ""]
         for check in question.checks:
             mark = MARKS.get(check.status, "✘")
-            points = f"{check.score:g}/{check.max_score:g}" if check.scored else "TA"
+            points = f"{check.score:g}/{check.max_score:g}" if check.scored else _("TA")
             if check.status == GRADER_ERROR:
-                points = "not graded"
+                points = _("not graded")
             title = f" {check.title}:" if check.title else ""
             lines.append(f"- {mark} `{check.id}` ({points}){title} {check.message}")
             if show_detail and check.detail:

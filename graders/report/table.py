@@ -6,7 +6,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..judge.verdict import GRADER_ERROR, PASS
+from ..i18n import _, ngettext
+from ..judge.verdict import FAIL, GRADER_ERROR, MANUAL, NOT_GRADED, PARTIAL, PASS
 from ..score import SubmissionResult
 
 
@@ -14,12 +15,15 @@ def results_table(
     assignment: str, question_ids: list[str], results: list[SubmissionResult]
 ) -> Table:
     """One row per submission, one column per question, then the total."""
-    table = Table(title=f"{assignment}: {len(results)} submission(s)")
-    table.add_column("student")
+    title = _("{assignment}: {count} submission(s)").format(
+        assignment=assignment, count=len(results)
+    )
+    table = Table(title=title)
+    table.add_column(_("student"))
     for qid in question_ids:
         table.add_column(qid, justify="right")
-    table.add_column("total", justify="right", style="bold")
-    table.add_column("status")
+    table.add_column(_("total"), justify="right", style="bold")
+    table.add_column(_("status"))
     for result in results:
         scores = {q.id: q for q in result.questions}
         cells = []
@@ -37,13 +41,29 @@ def status(result: SubmissionResult) -> str:
     error comes first: the total beside it counts only the checks that were graded."""
     if result.grader_errors or result.grader_error:
         count = result.grader_errors
-        return f"[bold red]grader error[/bold red] ({count} check{'s' if count != 1 else ''})"
+        checks = ngettext("{count} check", "{count} checks", count).format(count=count)
+        return "[bold red]" + _("grader error") + f"[/bold red] ({checks})"
+    if not result.submitted:
+        return _("missing")
     if result.error:
-        return "unreadable"
-    if result.notes and result.notes[0].startswith("stopped"):
-        return "stopped early"
+        return _("unreadable")
+    if result.stopped:
+        return _("stopped early")
     failed = sum(1 for cell in result.cells if cell["status"] not in ("ok", "not_run"))
-    return f"{failed} cell error(s)" if failed else "ok"
+    return _("{count} cell error(s)").format(count=failed) if failed else _("ok")
+
+
+def status_word(status: str) -> str:
+    """A check's status (`pass`, `fail`, ...) as the reader's language names it."""
+    words = {
+        PASS: _("pass"),
+        PARTIAL: _("partial"),
+        FAIL: _("fail"),
+        NOT_GRADED: _("not_graded"),
+        MANUAL: _("manual"),
+        GRADER_ERROR: _("grader_error"),
+    }
+    return words.get(status, status)
 
 
 def print_checks(console: Console, result: SubmissionResult, show_detail: bool = False) -> None:
@@ -57,11 +77,11 @@ def print_checks(console: Console, result: SubmissionResult, show_detail: bool =
             colour = (
                 "green" if check.status == PASS else "yellow" if not check.scored else "red"
             )
-            points = f"{check.score:g}/{check.max_score:g}" if check.scored else "TA"
+            points = f"{check.score:g}/{check.max_score:g}" if check.scored else _("TA")
             if check.status == GRADER_ERROR:
-                colour, points = "bold red", "not graded"
+                colour, points = "bold red", _("not graded")
             console.print(
-                f"  [{colour}]{check.status:>10}[/{colour}] {escape(check.id)} "
+                f"  [{colour}]{status_word(check.status):>10}[/{colour}] {escape(check.id)} "
                 f"({points}) {escape(check.message)}",
                 highlight=False,
             )

@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from ..i18n import _
 from ..judge.routing import CheckContractError, route
 from .models import Rubric
 
@@ -45,7 +46,8 @@ def load_rubric(path: str | Path) -> Rubric:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise RubricError(f"{path}: cannot read the rubric ({exc})") from exc
+        problem = _("cannot read the rubric ({error})").format(error=exc)
+        raise RubricError(f"{path}: {problem}") from exc
     try:
         node = yaml.compose(text)
         data = yaml.safe_load(text)
@@ -53,9 +55,11 @@ def load_rubric(path: str | Path) -> Rubric:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise RubricError(f"{path}{line}: not valid YAML: {problem}") from exc
+        problem = _("not valid YAML: {problem}").format(problem=problem)
+        raise RubricError(f"{path}{line}: {problem}") from exc
     if not isinstance(data, dict):
-        raise RubricError(f"{path}: a rubric is a YAML mapping with `assignment` and `questions`")
+        problem = _("a rubric is a YAML mapping with `assignment` and `questions`")
+        raise RubricError(f"{path}: {problem}")
     try:
         rubric = Rubric.model_validate(data)
     except ValidationError as exc:
@@ -67,7 +71,8 @@ def load_rubric(path: str | Path) -> Rubric:
             line = _line_of(node, location)
             where = f"{path}:{line}" if line else str(path)
             message = error["msg"].removeprefix("Value error, ")
-            lines.append(f"{where}: {_place(location) or 'rubric'}: {message}")
+            place = _place(location) or _("rubric")
+            lines.append(f"{where}: {place}: {message}")
         raise RubricError("\n".join(dict.fromkeys(lines))) from exc
     _check_provided(path, node, rubric)
     _check_probes(path, node, rubric)
@@ -96,9 +101,10 @@ def provided_folder(path: Path, rubric: Rubric) -> Path:
 def _check_provided(path: Path, node: yaml.Node | None, rubric: Rubric) -> None:
     """Raise `RubricError` naming each listed course-provided file that does not exist."""
     folder = provided_folder(path, rubric)
+    missing = _("{file} does not exist; add it or remove it from the list")
     lines = [
         f"{path}:{_line_of(node, ('provided', index))}: provided[{index}]: "
-        f"{folder / name} does not exist; add it or remove it from the list"
+        + missing.format(file=folder / name)
         for index, name in enumerate(rubric.provided)
         if not (folder / name).exists()
     ]

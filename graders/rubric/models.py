@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 
 from pydantic import Field, field_validator, model_validator
 
+from ..i18n import _
 from ..judge.kinds import Check
 from ..observe.locator import Strict
 
@@ -21,6 +22,7 @@ class Question(Strict):
 
     id: str = Field(pattern=QUESTION_ID)
     title: str
+    title_ko: str | None = None
     points: float = Field(ge=0)
     checks: list[Check] = Field(min_length=1)
 
@@ -28,18 +30,24 @@ class Question(Strict):
     def _points_add_up(self) -> Question:
         total = sum(c.points for c in self.checks)
         if not math.isclose(total, self.points, abs_tol=1e-9):
-            raise ValueError(f"the checks' points add up to {total:g}, not {self.points:g}")
+            raise ValueError(
+                _("the checks' points add up to {total:g}, not {points:g}").format(
+                    total=total, points=self.points
+                )
+            )
         ids = [c.id for c in self.checks]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
-            raise ValueError(f"check ids repeat: {', '.join(duplicates)}")
+            raise ValueError(_("check ids repeat: {ids}").format(ids=", ".join(duplicates)))
         for check in self.checks:
             for link in CHECK_LINKS:
                 unknown = sorted(set(getattr(check, link, [])) - (set(ids) - {check.id}))
                 if unknown:
                     raise ValueError(
-                        f"check {check.id}: `{link}` names no other check of this question: "
-                        f"{', '.join(unknown)}"
+                        _(
+                            "check {check}: `{link}` names no other check of this question: "
+                            "{unknown}"
+                        ).format(check=check.id, link=link, unknown=", ".join(unknown))
                     )
         return self
 
@@ -103,9 +111,10 @@ class Rubric(Strict):
         ids = [q.id for q in self.questions]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
-            raise ValueError(f"question ids repeat: {', '.join(duplicates)}")
+            raise ValueError(_("question ids repeat: {ids}").format(ids=", ".join(duplicates)))
         if self.reference and not re.fullmatch(r"[a-z_][a-z0-9_]*", self.reference):
-            raise ValueError(f"reference {self.reference!r} is not a module name")
+            problem = _("reference {reference!r} is not a module name")
+            raise ValueError(problem.format(reference=self.reference))
         return self
 
     @field_validator("entry")
@@ -113,7 +122,8 @@ class Rubric(Strict):
     def _entry_names(cls, names: list[str]) -> list[str]:
         for name in names:
             if "/" in name or "\\" in name or not name.endswith((".ipynb", ".py")):
-                raise ValueError(f"{name!r} is not the name of a .ipynb or .py file")
+                problem = _("{name!r} is not the name of a .ipynb or .py file")
+                raise ValueError(problem.format(name=name))
         return names
 
     @field_validator("provided")
@@ -122,9 +132,8 @@ class Rubric(Strict):
         for path in paths:
             parts = PurePosixPath(path).parts
             if not parts or path.startswith("/") or ".." in parts or "\\" in path:
-                raise ValueError(
-                    f"{path!r} is not a path inside provided/: write it relative, with /"
-                )
+                problem = _("{path!r} is not a path inside provided/: write it relative, with /")
+                raise ValueError(problem.format(path=path))
         return paths
 
     @property

@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
+from ...i18n import _
 from ...observe.locator import Locator, Strict
 from ...observe.protocol import Request
 from ..compare import NotNumeric, close, show
@@ -27,7 +28,7 @@ class Expectation(Strict):
     @model_validator(mode="after")
     def _one_source(self) -> Expectation:
         if (self.value is None) == (self.reference is None):
-            raise ValueError("give exactly one of `value` or `reference`")
+            raise ValueError(_("give exactly one of `value` or `reference`"))
         return self
 
 
@@ -42,6 +43,7 @@ class CheckBase(Strict):
     points: float = Field(ge=0)
     visibility: Literal["public", "hidden"] = "hidden"
     title: str = ""
+    title_ko: str | None = None
 
     def datasets(self) -> set[str]:
         """The datasets judging this check needs (it is not graded where one is missing)."""
@@ -81,9 +83,9 @@ class Compared(CheckBase):
     @model_validator(mode="after")
     def _has_expectation(self) -> Compared:
         if self.expect is None and not self.conventions and not self._has_own_test():
-            raise ValueError("give `expect` or `conventions`")
+            raise ValueError(_("give `expect` or `conventions`"))
         if self.expect is not None and self.conventions:
-            raise ValueError("give `expect` or `conventions`, not both")
+            raise ValueError(_("give `expect` or `conventions`, not both"))
         return self
 
     def _has_own_test(self) -> bool:
@@ -150,33 +152,44 @@ class Compared(CheckBase):
 
     def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
         if not seen.ok("target"):
-            return Verdict(0, f"not found: {seen.error('target')}")
+            return Verdict(0, _("not found: {error}").format(error=seen.error("target")))
         try:
             found = self.quantity(seen.value("target"))
         except (NotNumeric, KeyError) as exc:
-            return Verdict(0, f"found something that is not comparable ({exc})")
+            return Verdict(
+                0, _("found something that is not comparable ({problem})").format(problem=exc)
+            )
         return self.verdict_for(found, self.expectations(expected))
 
     def verdict_for(self, found: Any, accepted: dict[str, Any], where: str = "") -> Verdict:
         usable = {k: v for k, v in accepted.items() if v is not None}
         if not usable:
-            return not_graded("the reference solution gave no expectation for this check")
+            return not_graded(_("the reference solution gave no expectation for this check"))
         shown = _render(found)
         for name, value in usable.items():
             if self.matches(found, value):
                 convention = None if name == "expected" else name
-                suffix = f" (convention: {name})" if convention else ""
-                return Verdict(1, f"{where}{shown}: correct{suffix}", convention=convention)
+                return Verdict(1, where + correct(shown, convention), convention=convention)
         listing = "; ".join(
             _render(v) if k == "expected" else f"{k}: {_render(v)}" for k, v in usable.items()
         )
         if self.visibility == "public":
-            return Verdict(0, f"{where}found {shown}, expected {listing}")
+            found_expected = _("found {found}, expected {expected}")
+            return Verdict(0, where + found_expected.format(found=shown, expected=listing))
         return Verdict(
             0,
-            f"{where}found {shown}, which is not the expected value",
-            detail=f"expected {listing}",
+            where + _("found {found}, which is not the expected value").format(found=shown),
+            detail=_("expected {expected}").format(expected=listing),
         )
+
+
+def correct(shown: str, convention: str | None) -> str:
+    """The message for a value `shown` that is right (under `convention`, where named)."""
+    if convention is None:
+        return _("{value}: correct").format(value=shown)
+    return _("{value}: correct (convention: {convention})").format(
+        value=shown, convention=convention
+    )
 
 
 def _render(value: Any) -> str:

@@ -9,6 +9,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
+from ...i18n import _, either
 from ...observe.protocol import (
     AutogradFunctionParams,
     Call,
@@ -61,7 +62,7 @@ class ArchitectureCheck(CheckBase):
     @model_validator(mode="after")
     def _something_to_check(self) -> ArchitectureCheck:
         if not self.conventions and not self.every:
-            raise ValueError("give `conventions` (accepted layer patterns) or `every`")
+            raise ValueError(_("give `conventions` (accepted layer patterns) or `every`"))
         return self
 
     def requests(self) -> dict[str, Request]:
@@ -72,7 +73,7 @@ class ArchitectureCheck(CheckBase):
 
     def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
         if not seen.ok("target"):
-            return Verdict(0, f"not found: {seen.error('target')}")
+            return Verdict(0, _("not found: {error}").format(error=seen.error("target")))
         model = seen.value("target")
         ops = [
             op for op in model.get("ops", []) if not any(fnmatchcase(op, i) for i in self.ignore)
@@ -96,7 +97,9 @@ class ArchitectureCheck(CheckBase):
         return Verdict(
             float(np.mean(fractions)),
             "; ".join(messages),
-            detail="; ".join([*details, f"traced operations: {', '.join(ops)}"]),
+            detail="; ".join(
+                [*details, _("traced operations: {operations}").format(operations=", ".join(ops))]
+            ),
             convention=convention,
         )
 
@@ -107,17 +110,23 @@ class ArchitectureCheck(CheckBase):
             score = max(0.0, 1 - 2 * errors / max(len(pattern), 1))
             if score > best:
                 best_name, best = name, score
-        found = " -> ".join(ops) or "no layers"
+        found = " -> ".join(ops) or _("no layers")
         if best == 1:
-            label = f" (convention: {best_name})" if len(self.conventions) > 1 else ""
-            return Verdict(1, f"{where}{found}: matches{label}", convention=best_name)
+            matches = (
+                _("{found}: matches (convention: {convention})")
+                if len(self.conventions) > 1
+                else _("{found}: matches")
+            )
+            message = where + matches.format(found=found, convention=best_name)
+            return Verdict(1, message, convention=best_name)
         expected = " | ".join(" -> ".join(p) for p in self.conventions.values())
         if self.visibility == "public":
-            return Verdict(best, f"{where}found {found}; expected {expected}")
+            message = _("found {found}; expected {expected}")
+            return Verdict(best, where + message.format(found=found, expected=expected))
         return Verdict(
             best,
-            f"{where}found {found}, which differs from the required layers",
-            detail=f"expected {expected}",
+            where + _("found {found}, which differs from the required layers").format(found=found),
+            detail=_("expected {expected}").format(expected=expected),
         )
 
     def _every(self, ops: list[str]) -> tuple[float, str]:
@@ -128,10 +137,15 @@ class ArchitectureCheck(CheckBase):
                     total += 1
                     if i + 1 < len(ops) and fnmatchcase(ops[i + 1], then):
                         followed += 1
-        rules = ", ".join(f"{a} followed by {b}" for a, b in self.every.items())
+        rules = ", ".join(
+            _("{first} followed by {then}").format(first=a, then=b) for a, b in self.every.items()
+        )
         if total == 0:
-            return 0.0, f"no layer matching {', '.join(self.every)} found"
-        return followed / total, f"{followed} of {total} layers satisfy: {rules}"
+            return 0.0, _("no layer matching {patterns} found").format(
+                patterns=", ".join(self.every)
+            )
+        message = _("{followed} of {total} layers satisfy: {rules}")
+        return followed / total, message.format(followed=followed, total=total, rules=rules)
 
 
 class GradientCheck(CheckBase):
@@ -180,18 +194,19 @@ class GradientCheck(CheckBase):
 
     def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
         if not seen.ok("target"):
-            return Verdict(0, f"could not compute gradients: {seen.error('target')}")
+            error = seen.error("target")
+            return Verdict(0, _("could not compute gradients: {error}").format(error=error))
         if not expected.ok("expected"):
-            return not_graded("the reference solution gave no gradients for this check")
+            return not_graded(_("the reference solution gave no gradients for this check"))
         mine, theirs = seen.value("target"), expected.value("expected")
         parts, notes = [], []
         if self.check_zero_grad:
             empty = all(mine["empty_after_zero_grad"])
             parts.append(empty)
             notes.append(
-                "zero_grad() empties the gradients"
+                _("zero_grad() empties the gradients")
                 if empty
-                else "gradients were not empty after zero_grad()"
+                else _("gradients were not empty after zero_grad()")
             )
         for number, (g, e) in enumerate(zip(mine["grads"], theirs["grads"])):
             try:
@@ -199,8 +214,13 @@ class GradientCheck(CheckBase):
             except NotNumeric:
                 same = False
             parts.append(same)
-            label = f"parameter {self.params[number] if self.params else number}"
-            notes.append(f"{label} gradient {'matches' if same else 'differs'}")
+            parameter = self.params[number] if self.params else number
+            note = (
+                _("parameter {number} gradient matches")
+                if same
+                else _("parameter {number} gradient differs")
+            )
+            notes.append(note.format(number=parameter))
         missing = len(theirs["grads"]) - len(mine["grads"])
         parts += [False] * max(0, missing)
         fraction = sum(parts) / max(len(parts), 1)
@@ -224,18 +244,20 @@ class Method(Strict):
             return None
         if self.autograd is not None and seen["autograd"] != self.autograd:
             return (
-                "computed with autograd; the question asks for the gradients by hand"
+                _("computed with autograd; the question asks for the gradients by hand")
                 if seen["autograd"]
-                else "computed without autograd; the question asks for autograd's gradients"
+                else _("computed without autograd; the question asks for autograd's gradients")
             )
         if self.custom_function is not None and seen["custom_function"] != self.custom_function:
             return (
-                "applies a custom autograd Function the question does not ask for"
+                _("applies a custom autograd Function the question does not ask for")
                 if seen["custom_function"]
-                else "applies no custom autograd Function"
+                else _("applies no custom autograd Function")
             )
         if self.library is not None and seen["library"] not in (None, self.library):
-            return f"works on {seen['library']} arrays only; the question asks for {self.library}"
+            return _("works on {found} arrays only; the question asks for {wanted}").format(
+                found=seen["library"], wanted=self.library
+            )
         return None
 
 
@@ -248,12 +270,14 @@ def _loss_did_not_fall(path: list[float | None] | None) -> str | None:
     if first is None:
         return None
     if last is None:
-        return f"the training diverged: the loss went from {first:.3g} to one that is not finite"
+        return _(
+            "the training diverged: the loss went from {first:.3g} to one that is not finite"
+        ).format(first=first)
     if last >= first:
-        return (
-            f"the training did not lower the loss ({first:.3g} at the first backward(), "
-            f"{last:.3g} at the last)"
-        )
+        return _(
+            "the training did not lower the loss ({first:.3g} at the first backward(), "
+            "{last:.3g} at the last)"
+        ).format(first=first, last=last)
     return None
 
 
@@ -267,35 +291,44 @@ class Script(ScriptParams):
 
         relation = RELATIONS.get(self.relation)
         if relation is None:
-            raise ValueError(f"unknown relation {self.relation!r}; known: {', '.join(RELATIONS)}")
+            raise ValueError(
+                _("unknown relation {relation!r}; known: {known}").format(
+                    relation=self.relation, known=", ".join(RELATIONS)
+                )
+            )
         unknown = set(self.outputs) - set(relation.outputs)
         unknown |= set(self.inputs) - set(relation.inputs)
         if unknown:
-            raise ValueError(f"relation {self.relation!r} has no role {', '.join(sorted(unknown))}")
+            raise ValueError(
+                _("relation {relation!r} has no role {roles}").format(
+                    relation=self.relation, roles=", ".join(sorted(unknown))
+                )
+            )
         return self
 
     def judge(self, seen: Seen, function_error: str) -> Verdict:
         if not seen.ok("script"):
-            return Verdict(
-                0,
-                f"not found: {function_error}; in the script: {seen.error('script')}",
-                found=False,
+            message = _("not found: {error}; in the script: {script_error}").format(
+                error=function_error, script_error=seen.error("script")
             )
+            return Verdict(0, message, found=False)
         found = seen.value("script")
         notes = []
         for role, error in found["errors"].items():
             name = found["found"].get(role)
             label = f"`{name}`" if name and not found["state"].endswith("backward()") else role
             if isinstance(error, float) and error <= self.rtol:
-                notes.append(f"{label} agrees")
+                notes.append(_("{label} agrees").format(label=label))
             elif name is None and not found["state"].endswith("backward()"):
-                notes.append(f"no variable holds {role}")
+                notes.append(_("no variable holds {role}").format(role=role))
+            elif error == "inf":
+                notes.append(_("{label} differs (not finite)").format(label=label))
             else:
-                shown = "not finite" if error == "inf" else f"relative error {error:.2g}"
-                notes.append(f"{label} differs ({shown})")
+                differs = _("{label} differs (relative error {error:.2g})")
+                notes.append(differs.format(label=label, error=error))
         fraction = found["matched"] / len(self.outputs)
         if self.descent and not found["descended"]:
-            notes.append("no gradient-descent step w -= lr * grad found")
+            notes.append(_("no gradient-descent step w -= lr * grad found"))
             fraction = 0.0
         elif self.descent and (rise := _loss_did_not_fall(found.get("loss_path"))):
             notes.append(rise)
@@ -389,13 +422,18 @@ class FunctionCheck(CheckBase):
         if verdict.status == "not_graded":
             return verdict
         if verdict.fraction == 0:
-            hints = " or ".join(f"`{n}`" for n in self.target.names) or "of the hinted names"
-            tried = ", ".join(searched)
-            problem = f"no function named {hints}, and none of {tried} computes it"
+            hints = either([f"`{n}`" for n in self.target.names])
+            problem = (
+                _("no function named {names}, and none of {tried} computes it")
+                if hints
+                else _("no function named of the hinted names, and none of {tried} computes it")
+            ).format(names=hints, tried=", ".join(searched))
             if self.script is not None:
                 return self.script.judge(seen, problem)
-            return Verdict(0, f"not found: {problem}", found=False)
-        verdict.message = f"{best} (found by what it computes): {verdict.message}"
+            return Verdict(0, _("not found: {error}").format(error=problem), found=False)
+        verdict.message = _("{name} (found by what it computes): {message}").format(
+            name=best, message=verdict.message
+        )
         return verdict
 
     def _searched(self, seen: Seen) -> dict[str, Seen] | None:
@@ -430,7 +468,7 @@ class FunctionCheck(CheckBase):
         for name in self._references():
             right, notes = self._agreement(seen, expected, name)
             if right < 0:
-                return not_graded("the reference solution failed on this check's inputs")
+                return not_graded(_("the reference solution failed on this check's inputs"))
             if best is None or right > best[0]:
                 best = (right, name, notes)
         assert best is not None
@@ -441,12 +479,14 @@ class FunctionCheck(CheckBase):
             if seen.not_found(names[0]) and self.script is not None:
                 return self.script.judge(seen, errors.pop())
             if seen.not_found(names[0]):
-                return Verdict(0, f"not found: {errors.pop()}", found=False)
-            return Verdict(0, f"every call failed: {errors.pop()}")
-        message = f"{right} of {len(self.calls)} calls agree with the reference"
+                return Verdict(0, _("not found: {error}").format(error=errors.pop()), found=False)
+            return Verdict(0, _("every call failed: {error}").format(error=errors.pop()))
         convention = name if self.conventions and right else None
-        if convention:
-            message += f" (convention: {name})"
+        message = (
+            _("{right} of {total} calls agree with the reference (convention: {convention})")
+            if convention
+            else _("{right} of {total} calls agree with the reference")
+        ).format(right=right, total=len(self.calls), convention=convention)
         return Verdict(right / len(self.calls), "; ".join([message, *notes]), convention=convention)
 
     def _agreement(self, seen: Seen, expected: Seen, name: str) -> tuple[int, list[str]]:
@@ -456,12 +496,13 @@ class FunctionCheck(CheckBase):
             key = f"{name}:call{number}"
             if not expected.ok(key):
                 return -1, []
+            call = _("call {number}: {problem}")
             if not seen.ok(f"call{number}"):
-                notes.append(f"call {number + 1}: {seen.error(f'call{number}')}")
+                notes.append(call.format(number=number + 1, problem=seen.error(f"call{number}")))
                 continue
             method = seen.value(f"call{number}").get("method")
             if self.method and (way := self.method.problem(method)) is not None:
-                notes.append(f"call {number + 1}: {way}")
+                notes.append(call.format(number=number + 1, problem=way))
                 continue
             if self.calls[number].observe == "moments":
                 problem = self._moments_differ(
@@ -470,20 +511,24 @@ class FunctionCheck(CheckBase):
                 if problem is None:
                     right += 1
                 else:
-                    notes.append(f"call {number + 1}: {problem}")
+                    notes.append(call.format(number=number + 1, problem=problem))
                 continue
             try:
                 found = parts(seen.value(f"call{number}")["result"])
                 want = parts(expected.value(key)["result"])
             except NotNumeric as exc:
-                notes.append(f"call {number + 1}: returned {exc}")
+                returned = _("call {number}: returned {value}")
+                notes.append(returned.format(number=number + 1, value=exc))
                 continue
             if all_close(found, want, self.rtol, self.atol):
                 right += 1
             elif self.visibility == "public":
-                notes.append(f"call {number + 1}: got {_show(found)}, expected {_show(want)}")
+                got = _("call {number}: got {found}, expected {expected}")
+                shown = {"found": _show(found), "expected": _show(want)}
+                notes.append(got.format(number=number + 1, **shown))
             else:
-                notes.append(f"call {number + 1}: result differs from the reference")
+                differs = _("call {number}: result differs from the reference")
+                notes.append(differs.format(number=number + 1))
         return right, notes
 
     def _moments_differ(
@@ -491,19 +536,26 @@ class FunctionCheck(CheckBase):
     ) -> str | None:
         """Why the moments of a call's tensors differ from the reference's (None: they agree)."""
         if len(found) != len(want):
-            return f"{len(found)} tensor(s), expected {len(want)}"
+            return _("{found} tensor(s), expected {expected}").format(
+                found=len(found), expected=len(want)
+            )
         for number, (mine, theirs) in enumerate(zip(found, want), start=1):
             shape = tuple(mine["shape"])
-            label = f"tensor {number} {shape}" if len(want) > 1 else f"the {shape} tensor"
+            label = (
+                _("tensor {number} {shape}") if len(want) > 1 else _("the {shape} tensor")
+            ).format(number=number, shape=shape)
             if mine["shape"] != theirs["shape"]:
-                return f"{label}: expected shape {tuple(theirs['shape'])}"
+                message = _("{label}: expected shape {shape}")
+                return message.format(label=label, shape=tuple(theirs["shape"]))
             std, wanted = mine["std"], theirs["std"]
             if abs(std - wanted) > self.spread * wanted + self.atol:
-                return f"{label} has std {std:.4g}, expected {wanted:.4g}"
+                message = _("{label} has std {std:.4g}, expected {wanted:.4g}")
+                return message.format(label=label, std=std, wanted=wanted)
             # Two sample means of n draws each differ by about std * sqrt(2 / n).
             size = max(1, int(np.prod(mine["shape"])))
             if abs(mine["mean"] - theirs["mean"]) > 5 * wanted / math.sqrt(size) + self.atol:
-                return f"{label} has mean {mine['mean']:.4g}, expected about 0"
+                message = _("{label} has mean {mean:.4g}, expected about 0")
+                return message.format(label=label, mean=mine["mean"])
         return None
 
 
@@ -529,17 +581,22 @@ class AutogradFunctionCheck(CheckBase):
 
     def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
         if not seen.ok("target"):
-            return Verdict(0, f"not checked: {seen.error('target')}")
+            return Verdict(0, _("not checked: {error}").format(error=seen.error("target")))
         found = seen.value("target")
         forward = found["forward_error"] <= self.atol
         backward = found["backward_error"] <= self.atol
-        notes = [
-            "gradcheck passes"
+        gradcheck = (
+            _("gradcheck passes")
             if found["gradcheck"]
-            else f"gradcheck fails ({found['gradcheck_problem']})",
-            f"forward {'equals' if forward else 'differs from'} {self.operation}",
-            f"backward {'equals' if backward else 'differs from'} autograd's",
-        ]
+            else _("gradcheck fails ({problem})").format(problem=found["gradcheck_problem"])
+        )
+        forward_note = (
+            _("forward equals {operation}") if forward else _("forward differs from {operation}")
+        )
+        backward_note = (
+            _("backward equals autograd's") if backward else _("backward differs from autograd's")
+        )
+        notes = [gradcheck, forward_note.format(operation=self.operation), backward_note]
         fraction = (found["gradcheck"] + forward + backward) / 3
         return Verdict(fraction, f"{found['where']}: " + "; ".join(notes))
 
@@ -567,9 +624,9 @@ class ModelOutputCheck(CheckBase):
     @model_validator(mode="after")
     def _something_to_check(self) -> ModelOutputCheck:
         if self.shape is None and self.rows is None and self.classes is None and self.near is None:
-            raise ValueError("give `shape`, `rows`, `classes` or `near`")
+            raise ValueError(_("give `shape`, `rows`, `classes` or `near`"))
         if isinstance(self.input, list) and not self.input:
-            raise ValueError("`input` needs a shape or a fixture spec")
+            raise ValueError(_("`input` needs a shape or a fixture spec"))
         return self
 
     def requests(self) -> dict[str, Request]:
@@ -585,25 +642,27 @@ class ModelOutputCheck(CheckBase):
 
     def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
         if not seen.ok("target"):
-            return Verdict(0, f"not found: {seen.error('target')}")
+            return Verdict(0, _("not found: {error}").format(error=seen.error("target")))
         model = seen.value("target")
         try:
             output = numbers(model["output"])
         except NotNumeric as exc:
-            return Verdict(0, f"{model['where']}: the output is {exc}")
+            message = _("{where}: the output is {value}")
+            return Verdict(0, message.format(where=model["where"], value=exc))
         held, notes = [], []
         if self.shape is not None:
             same = list(output.shape) == self.shape
             held.append(same)
-            wanted = "" if same else f", expected {tuple(self.shape)}"
-            notes.append(f"output shape {tuple(output.shape)}{wanted}")
+            note = (
+                _("output shape {shape}") if same else _("output shape {shape}, expected {wanted}")
+            )
+            notes.append(note.format(shape=tuple(output.shape), wanted=tuple(self.shape)))
         rows = output.reshape(output.shape[0], -1) if output.ndim else output.reshape(1, 1)
         if self.rows is not None:
             values = np.exp(rows) if self.rows == "log_probabilities" else rows
             holds = bool(np.all(values >= -1e-6) and np.allclose(values.sum(axis=1), 1, atol=1e-4))
             held.append(holds)
-            kind = self.rows.replace("_", "-")
-            notes.append(f"rows are {kind}" if holds else f"rows are not {kind}")
+            notes.append(_rows_note(self.rows, holds))
         if self.classes is not None:
             same, note = self._classes(rows)
             held.append(same)
@@ -612,11 +671,12 @@ class ModelOutputCheck(CheckBase):
             holds = bool(np.all(np.abs(rows - self.near) <= self.atol))
             held.append(holds)
             shown = show(rows.reshape(-1))
-            notes.append(
-                f"outputs {shown} are within {self.atol:g} of {self.near:g}"
+            note = (
+                _("outputs {shown} are within {atol:g} of {near:g}")
                 if holds
-                else f"outputs {shown} are not all within {self.atol:g} of {self.near:g}"
+                else _("outputs {shown} are not all within {atol:g} of {near:g}")
             )
+            notes.append(note.format(shown=shown, atol=self.atol, near=self.near))
         return Verdict(sum(held) / len(held), f"{model['where']}: " + "; ".join(notes))
 
     def _classes(self, rows: np.ndarray) -> tuple[bool, str]:
@@ -628,7 +688,20 @@ class ModelOutputCheck(CheckBase):
             predicted = rows.argmax(axis=1).tolist()
         same = predicted == list(self.classes)
         if same:
-            return True, f"predicts {predicted}"
+            return True, _("predicts {predicted}").format(predicted=predicted)
         if self.visibility == "public":
-            return False, f"predicts {predicted}, expected {list(self.classes)}"
-        return False, f"predicts {predicted}, which are not the expected classes"
+            message = _("predicts {predicted}, expected {expected}")
+            return False, message.format(predicted=predicted, expected=list(self.classes))
+        message = _("predicts {predicted}, which are not the expected classes")
+        return False, message.format(predicted=predicted)
+
+
+def _rows_note(rows: str, holds: bool) -> str:
+    """Whether a model's output rows are (log-)probabilities, as a note."""
+    notes = {
+        ("log_probabilities", True): _("rows are log-probabilities"),
+        ("log_probabilities", False): _("rows are not log-probabilities"),
+        ("probabilities", True): _("rows are probabilities"),
+        ("probabilities", False): _("rows are not probabilities"),
+    }
+    return notes[rows, holds]

@@ -7,6 +7,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field, field_validator
 
+from ...i18n import _
 from ..verdict import MANUAL, RunView, Seen, Verdict
 from .base import CheckBase
 
@@ -26,15 +27,22 @@ class OutputCheck(CheckBase):
             try:
                 re.compile(pattern)
             except re.error as exc:
-                raise ValueError(f"bad regular expression {pattern!r}: {exc}") from exc
+                problem = _("bad regular expression {pattern!r}: {error}")
+                raise ValueError(problem.format(pattern=pattern, error=exc)) from exc
         return patterns
 
     def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
         missing = [p for p in self.patterns if not re.search(p, run.stdout, re.MULTILINE)]
         found = len(self.patterns) - len(missing)
-        message = f"{found} of {len(self.patterns)} expected outputs printed"
+        total = len(self.patterns)
         if missing and self.visibility == "public":
-            message += "; missing: " + "; ".join(repr(p) for p in missing)
+            message = _("{found} of {total} expected outputs printed; missing: {patterns}").format(
+                found=found, total=total, patterns="; ".join(repr(p) for p in missing)
+            )
+        else:
+            message = _("{found} of {total} expected outputs printed").format(
+                found=found, total=total
+            )
         return Verdict(found / len(self.patterns), message)
 
 
@@ -51,5 +59,10 @@ class ManualCheck(CheckBase):
         pattern = re.compile(self.collect, re.IGNORECASE | re.MULTILINE) if self.collect else None
         cells = [c for c in run.markdown if pattern is None or pattern.search(c)]
         text = "\n\n".join(cells)[:MAX_COLLECTED]
-        note = f"{len(cells)} text cell(s) collected" if cells else "no written answer found"
-        return Verdict(0, f"for the TA: {self.prompt} ({note})", status=MANUAL, collected=text)
+        note = (
+            _("{count} text cell(s) collected").format(count=len(cells))
+            if cells
+            else _("no written answer found")
+        )
+        message = _("for the TA: {prompt} ({note})").format(prompt=self.prompt, note=note)
+        return Verdict(0, message, status=MANUAL, collected=text)

@@ -11,6 +11,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
+from ...i18n import _
 from ...observe.protocol import PredictParams, Request, TrainingParams
 from ..verdict import RunView, Seen, Verdict, not_graded
 from .base import CheckBase, Locator, Strict
@@ -25,7 +26,7 @@ class Thresholds(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> Thresholds:
         if self.zero > self.full:
-            raise ValueError("`zero` must not be above `full`")
+            raise ValueError(_("`zero` must not be above `full`"))
         return self
 
     def fraction(self, value: float) -> float:
@@ -38,14 +39,14 @@ class Thresholds(Strict):
 
 def full_run(bar: float) -> str:
     """What a verdict under the fast budget means for the TA's run, which trains as written."""
-    return f"a full run, trained as written, needs {bar:.0%}"
+    return _("a full run, trained as written, needs {bar:.0%}").format(bar=bar)
 
 
 def describe_budget(budget: dict[str, int]) -> str:
-    return (
-        f"under the fast budget (about {budget['images']} images per pass, "
-        f"{budget['epochs']} training pass(es), {budget['test_images']} test images)"
-    )
+    return _(
+        "under the fast budget (about {images} images per pass, "
+        "{epochs} training pass(es), {test_images} test images)"
+    ).format(**budget)
 
 
 class AccuracyCheck(CheckBase):
@@ -74,28 +75,38 @@ class AccuracyCheck(CheckBase):
     def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
         labels = run.test_labels.get(self.dataset)
         if labels is None:
-            return not_graded(f"{self.dataset} test labels are not available to the grader")
+            message = _("{dataset} test labels are not available to the grader")
+            return not_graded(message.format(dataset=self.dataset))
         if not seen.ok("predictions"):
-            return Verdict(0, f"no predictions: {seen.error('predictions')}")
+            error = seen.error("predictions")
+            return Verdict(0, _("no predictions: {error}").format(error=error))
         observed = seen.value("predictions")
         predictions = np.asarray(observed["predictions"], dtype=np.int64)
         truth = np.asarray(labels)[: len(predictions)]
         if predictions.size == 0:
-            return Verdict(0, f"{observed['where']}: no predictions were made")
+            message = _("{where}: no predictions were made")
+            return Verdict(0, message.format(where=observed["where"]))
         if self.epochs is not None and observed.get("epochs", 0) > self.epochs:
+            message = _("{where}: trained for {epochs} epochs, more than the {allowed} allowed")
             return Verdict(
                 0,
-                f"{observed['where']}: trained for {observed['epochs']} epochs, "
-                f"more than the {self.epochs} allowed",
+                message.format(
+                    where=observed["where"], epochs=observed["epochs"], allowed=self.epochs
+                ),
             )
         accuracy = float(np.mean(predictions == truth))
         thresholds = self.accuracy
-        prefix = f"{observed['where']}: test accuracy {accuracy:.1%} on {len(truth)} images"
-        bar = f"full marks from {thresholds.full:.0%}"
+        measured = dict(where=observed["where"], accuracy=accuracy, count=len(truth))
+        prefix = _("{where}: test accuracy {accuracy:.1%} on {count} images").format(**measured)
+        bar = _("full marks from {full:.0%}").format(full=thresholds.full)
         if run.budget and self.budget is not None:
             thresholds = self.budget
-            prefix += " " + describe_budget(run.budget)
-            bar = f"full marks from {thresholds.full:.0%} under it; {full_run(self.accuracy.full)}"
+            prefix = _("{where}: test accuracy {accuracy:.1%} on {count} images {budget}").format(
+                **measured, budget=describe_budget(run.budget)
+            )
+            bar = _("full marks from {full:.0%} under it; {full_run}").format(
+                full=thresholds.full, full_run=full_run(self.accuracy.full)
+            )
         fraction = thresholds.fraction(accuracy)
         message = f"{prefix} ({bar})"
         if self.per_class is not None:
@@ -107,14 +118,17 @@ class AccuracyCheck(CheckBase):
             low = [(c, a) for c, a in enumerate(per_class) if a < minimum]
             share = 1 - len(low) / len(per_class)
             fraction = (fraction + share) / 2
-            worst = ", ".join(f"class {c}: {a:.0%}" for c, a in low[:4])
-            message += (
-                f"; every class at least {minimum:.0%}"
-                if not low
-                else f"; {len(low)} class(es) below {minimum:.0%} ({worst})"
+            worst = ", ".join(
+                _("class {number}: {accuracy:.0%}").format(number=c, accuracy=a) for c, a in low[:4]
             )
+            message += "; " + (
+                _("every class at least {minimum:.0%}")
+                if not low
+                else _("{count} class(es) below {minimum:.0%} ({worst})")
+            ).format(minimum=minimum, count=len(low), worst=worst)
         if observed.get("checkpoint"):
-            message += f"; weights from {observed['checkpoint']}"
+            checkpoint = observed["checkpoint"]
+            message += "; " + _("weights from {checkpoint}").format(checkpoint=checkpoint)
         return Verdict(fraction, message)
 
 
@@ -143,37 +157,43 @@ class ProgressCheck(CheckBase):
 
     def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
         if not seen.ok("training"):
-            return Verdict(0, f"no trained model found: {seen.error('training')}")
+            error = seen.error("training")
+            return Verdict(0, _("no trained model found: {error}").format(error=error))
         training = seen.value("training")
         losses = np.asarray(training["losses"], dtype=float)
         where = training["where"]
         if losses.size < 4:
-            return Verdict(0, f"{where}: too few training losses were recorded ({losses.size})")
+            message = _("{where}: too few training losses were recorded ({count})")
+            return Verdict(0, message.format(where=where, count=losses.size))
         tenth = max(1, losses.size // 10)
         first, last = float(losses[:tenth].mean()), float(losses[-tenth:].mean())
         drop = (first - last) / first if first > 0 else 0.0
         shown = f"{drop:.1%}" if abs(drop) < 0.1 else f"{drop:.0%}"
-        message = (
-            f"{where}: training loss went from {first:.3g} to {last:.3g} "
-            f"({shown} lower) over {training['steps']} steps"
-        )
+        message = _(
+            "{where}: training loss went from {first:.3g} to {last:.3g} "
+            "({shown} lower) over {steps} steps"
+        ).format(where=where, first=first, last=last, shown=shown, steps=training["steps"])
         wanted = self.decrease
-        bar = f"full marks from {wanted:.0%}"
+        bar = _("full marks from {full:.0%}").format(full=wanted)
         if run.budget and self.budget is not None:
             wanted = self.budget
-            bar = f"full marks from {wanted:.0%} under the fast budget; {full_run(self.decrease)}"
+            bar = _("full marks from {full:.0%} under the fast budget; {full_run}").format(
+                full=wanted, full_run=full_run(self.decrease)
+            )
         fraction = min(1.0, max(0.0, drop / wanted))
         message += f" ({bar})"
         if run.budget and fraction < 1 and losses.size >= self.STEADY_STEPS:
             t = _slope_t(losses)
             if drop > 0 and t <= -self.STEADY_T:
-                return Verdict(
-                    1.0,
-                    message + f", but falling steadily (slope {-t:.1f} standard errors below "
-                    "zero): learning, as far as the fast budget lets it",
+                steady = _(
+                    "{message}, but falling steadily (slope {slope:.1f} standard errors below "
+                    "zero): learning, as far as the fast budget lets it"
                 )
-            message += f"; not a steady fall either (slope {-t:.1f} standard errors below zero, "
-            message += f"{self.STEADY_T:g} needed)"
+                return Verdict(1.0, steady.format(message=message, slope=-t))
+            message += "; " + _(
+                "not a steady fall either (slope {slope:.1f} standard errors below zero, "
+                "{needed:g} needed)"
+            ).format(slope=-t, needed=self.STEADY_T)
         return Verdict(fraction, message)
 
 

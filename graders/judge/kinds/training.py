@@ -8,6 +8,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field
 
+from ...i18n import _, either
 from ...observe.protocol import (
     ModuleParams,
     RecordedParams,
@@ -25,6 +26,14 @@ def _recorded(seen: Seen) -> dict[str, Any] | None:
     return seen.value("recorded") if seen.ok("recorded") else None
 
 
+def _nothing_recorded(seen: Seen) -> Verdict:
+    return Verdict(0, _("nothing was recorded: {error}").format(error=seen.error("recorded")))
+
+
+def _no_model(seen: Seen) -> Verdict:
+    return Verdict(0, _("no model found: {error}").format(error=seen.error("training")))
+
+
 class _UsesRecord(CheckBase):
     def requests(self) -> dict[str, Request]:
         return {"recorded": RECORDED}
@@ -32,7 +41,7 @@ class _UsesRecord(CheckBase):
     def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
         recorded = _recorded(seen)
         if recorded is None:
-            return Verdict(0, f"nothing was recorded: {seen.error('recorded')}")
+            return _nothing_recorded(seen)
         return self.judge_recorded(recorded)
 
     def judge_recorded(self, recorded: dict[str, Any]) -> Verdict:
@@ -75,7 +84,7 @@ class OptimizerCheck(_UsesRecord):
         if self.target is None:
             return super().judge(seen, expected, run)
         if not seen.ok("training"):
-            return Verdict(0, f"no model found: {seen.error('training')}")
+            return _no_model(seen)
         training = seen.value("training")
         return self.judge_recorded({"optimizers": training["optimizer_records"]})
 
@@ -84,41 +93,54 @@ class OptimizerCheck(_UsesRecord):
 
     def judge_recorded(self, recorded: dict[str, Any]) -> Verdict:
         same_class = [o for o in recorded["optimizers"] if o["class"] in self.classes]
-        wanted = " or ".join(self.classes)
         if not same_class:
-            found = ", ".join(sorted({o["class"] for o in recorded["optimizers"]})) or "none"
-            return Verdict(0, f"no {wanted} optimizer was constructed (found: {found})")
+            found = ", ".join(sorted({o["class"] for o in recorded["optimizers"]})) or _("none")
+            message = _("no {wanted} optimizer was constructed (found: {found})")
+            return Verdict(0, message.format(wanted=either(self.classes), found=found))
         best, best_wrong = None, None
         for optimizer in same_class:
             wrong = [k for k, v in self.hyper.items() if not _close(optimizer["hyper"].get(k), v)]
             if best_wrong is None or len(wrong) < len(best_wrong):
                 best, best_wrong = optimizer, wrong
         assert best is not None and best_wrong is not None
-        model = f" for {best['model']}" if best.get("model") else ""
-        name = f"{best['class']}{model} (cell {best['cell'] + 1})"
+        name = (
+            _("{optimizer} for {model} (cell {cell})")
+            if best.get("model")
+            else _("{optimizer} (cell {cell})")
+        ).format(optimizer=best["class"], model=best.get("model"), cell=best["cell"] + 1)
         if best_wrong:
+            setting = (
+                _("{name}={value} (expected {expected})")
+                if self.visibility == "public"
+                else "{name}={value}"
+            )
             shown = ", ".join(
-                f"{k}={best['hyper'].get(k)}"
-                + (f" (expected {self.hyper[k]})" if self.visibility == "public" else "")
+                setting.format(name=k, value=best["hyper"].get(k), expected=self.hyper[k])
                 for k in best_wrong
             )
-            return Verdict(0.5, f"{name}: wrong hyper-parameters: {shown}")
+            message = _("{optimizer}: wrong hyper-parameters: {settings}")
+            return Verdict(0.5, message.format(optimizer=name, settings=shown))
         if self.stepped:
             verdict = self._step(best, name)
         else:
             settings = ", ".join(f"{k}={v}" for k, v in self.hyper.items())
-            verdict = Verdict(1, f"{name} with {settings or 'its settings'}")
+            message = (
+                _("{optimizer} with {settings}") if settings else _("{optimizer} with its settings")
+            )
+            verdict = Verdict(1, message.format(optimizer=name, settings=settings))
         if verdict.fraction < 1 or self.steps is None:
             return verdict
         taken = sum(best["steps"].values())
         if taken != self.steps:
-            return Verdict(0.5, f"{name} took {taken} steps, expected {self.steps}")
-        return Verdict(1, f"{verdict.message}; {taken} steps")
+            message = _("{optimizer} took {taken} steps, expected {expected}")
+            return Verdict(0.5, message.format(optimizer=name, taken=taken, expected=self.steps))
+        return Verdict(1, verdict.message + "; " + _("{count} steps").format(count=taken))
 
     def _step(self, optimizer: dict[str, Any], name: str) -> Verdict:
         samples = optimizer["step_samples"]
         if not samples:
-            return Verdict(0.5, f"{name} was constructed but never took a step")
+            message = _("{optimizer} was constructed but never took a step")
+            return Verdict(0.5, message.format(optimizer=name))
         sample = samples[0]
         before, grad, after = (np.asarray(sample[k], float) for k in ("before", "grad", "after"))
         hyper = optimizer["hyper"]
@@ -132,8 +154,10 @@ class OptimizerCheck(_UsesRecord):
         else:
             predicted = before - lr * g
         if np.allclose(after, predicted, rtol=1e-4, atol=1e-7):
-            return Verdict(1, f"{name}: its step moved the weights as expected")
-        return Verdict(0.5, f"{name}: its first step did not move the weights as its rule says")
+            message = _("{optimizer}: its step moved the weights as expected")
+            return Verdict(1, message.format(optimizer=name))
+        message = _("{optimizer}: its first step did not move the weights as its rule says")
+        return Verdict(0.5, message.format(optimizer=name))
 
 
 class UpdateCheck(CheckBase):
@@ -152,7 +176,7 @@ class UpdateCheck(CheckBase):
 
     def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
         if not seen.ok("trajectory"):
-            return Verdict(0, f"not found: {seen.error('trajectory')}")
+            return Verdict(0, _("not found: {error}").format(error=seen.error("trajectory")))
         trajectory = seen.value("trajectory")
         points = trajectory["points"]
         found: set[str] = set()
@@ -167,12 +191,14 @@ class UpdateCheck(CheckBase):
                 stepped = str(cur["cell"]) in trajectory["optimizer_steps"]
                 found.add("optimizer" if stepped else "manual")
         parts = [kind in found for kind in self.require]
-        described = {"manual": "a manual update", "optimizer": "an optimizer step"}
-        seen_text = ", ".join(described[k] for k in self.require if k in found) or "no update"
+        described = {"manual": _("a manual update"), "optimizer": _("an optimizer step")}
+        seen_text = ", ".join(described[k] for k in self.require if k in found) or _("no update")
         missing = ", ".join(described[k] for k in self.require if k not in found)
-        message = f"{trajectory['where']}: found {seen_text} with lr={self.lr:g}"
+        message = _("{where}: found {found} with lr={lr:g}").format(
+            where=trajectory["where"], found=seen_text, lr=self.lr
+        )
         if missing:
-            message += f"; missing {missing}"
+            message += "; " + _("missing {missing}").format(missing=missing)
         return Verdict(sum(parts) / len(parts), message)
 
 
@@ -224,32 +250,35 @@ class LossCheck(CheckBase):
                     continue
                 mse = float(np.mean((output - target) ** 2))
                 if np.isclose(sample["value"], mse, rtol=1e-4, atol=1e-7):
-                    return Verdict(
-                        1,
-                        f"loss {sample['value']:.4g} in cell {entry['cell'] + 1} is "
-                        f"the mean squared error of the output and the target",
+                    message = _(
+                        "loss {loss:.4g} in cell {cell} is "
+                        "the mean squared error of the output and the target"
                     )
-                return Verdict(
-                    0.5,
-                    f"loss {sample['value']:.4g} in cell {entry['cell'] + 1} is "
-                    f"not the mean squared error {mse:.4g} of its output and "
-                    f"target",
+                    return Verdict(1, message.format(loss=sample["value"], cell=entry["cell"] + 1))
+                message = _(
+                    "loss {loss:.4g} in cell {cell} is "
+                    "not the mean squared error {mse:.4g} of its output and target"
                 )
-        return Verdict(0, "no MSE loss of an output and a target of the same shape was computed")
+                return Verdict(
+                    0.5, message.format(loss=sample["value"], cell=entry["cell"] + 1, mse=mse)
+                )
+        return Verdict(
+            0, _("no MSE loss of an output and a target of the same shape was computed")
+        )
 
     def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
         recorded = _recorded(seen)
         if recorded is None:
-            return Verdict(0, f"nothing was recorded: {seen.error('recorded')}")
+            return _nothing_recorded(seen)
         called = [e for e in recorded["losses"] if e["name"] in self.functions]
         built = [c for c in recorded["criteria"] if c in self.criteria]
         if self.target is not None:
             if not seen.ok("training"):
-                return Verdict(0, f"no model found: {seen.error('training')}")
+                return _no_model(seen)
             training = seen.value("training")
             cells = set(training["cells"])
             if not cells:
-                return Verdict(0, f"{training['where']} was never trained")
+                return Verdict(0, _("{model} was never trained").format(model=training["where"]))
             called = [e for e in called if e["cell"] + 1 in cells]
             built = []
             recorded = {
@@ -259,33 +288,34 @@ class LossCheck(CheckBase):
             }
         if not called and not built:
             others = sorted({e["name"] for e in recorded["losses"]} | set(recorded["criteria"]))
-            wanted = " or ".join(self.functions + self.criteria)
-            return Verdict(0, f"no {wanted} was used (found: {', '.join(others) or 'none'})")
+            message = _("no {wanted} was used (found: {found})").format(
+                wanted=either(self.functions + self.criteria),
+                found=", ".join(others) or _("none"),
+            )
+            return Verdict(0, message)
         if self.input_shape is not None:
             called = [e for e in called if self._shaped(e)]
             if not called:
-                return Verdict(
-                    0,
-                    f"no {' or '.join(self.functions)} call on an input of shape "
-                    f"{tuple(self.input_shape)}",
+                message = _("no {wanted} call on an input of shape {shape}").format(
+                    wanted=either(self.functions), shape=tuple(self.input_shape)
                 )
+                return Verdict(0, message)
         name = called[0]["name"] if called else built[0]
         if self.mean_squared:
             return self._mean_squared(called)
         if not self.log_probabilities:
-            return Verdict(1, f"{name} was used")
+            return Verdict(1, _("{loss} was used").format(loss=name))
         if called:
             on_log = any(e.get("log_probabilities") for e in called)
         else:
             on_log = seen.ok("model")
         if not on_log:
-            return Verdict(0.5, f"{name} was used, but not on log-probabilities (add log_softmax)")
-        how = (
-            "on log-probabilities"
-            if called
-            else f"with {seen.value('model')['where']} ending in log_softmax"
-        )
-        return Verdict(1, f"{name} was used {how}")
+            message = _("{loss} was used, but not on log-probabilities (add log_softmax)")
+            return Verdict(0.5, message.format(loss=name))
+        if called:
+            return Verdict(1, _("{loss} was used on log-probabilities").format(loss=name))
+        message = _("{loss} was used with {model} ending in log_softmax")
+        return Verdict(1, message.format(loss=name, model=seen.value("model")["where"]))
 
 
 class AugmentationCheck(_UsesRecord):
@@ -307,20 +337,21 @@ class AugmentationCheck(_UsesRecord):
         test += [t for t in named if re.search("test|val|eval", t["name"].lower())]
         augmented = [d for d in train if d["augmentations"]]
         if not augmented:
-            return Verdict(
-                0,
-                f"no training transform has a random augmentation "
-                f"({len(train)} training transform(s) seen)",
+            message = _(
+                "no training transform has a random augmentation "
+                "({count} training transform(s) seen)"
             )
+            return Verdict(0, message.format(count=len(train)))
         names = ", ".join(sorted({a for d in augmented for a in d["augmentations"]}))
         leaked = [d for d in test if d["augmentations"]]
         if leaked:
-            return Verdict(
-                0.5,
-                f"training transform augments ({names}), but so does the test "
-                f"transform: evaluate without augmentation",
+            message = _(
+                "training transform augments ({names}), but so does the test "
+                "transform: evaluate without augmentation"
             )
-        return Verdict(1, f"training transform augments with {names}; test transform does not")
+            return Verdict(0.5, message.format(names=names))
+        message = _("training transform augments with {names}; test transform does not")
+        return Verdict(1, message.format(names=names))
 
 
 class RegularizationCheck(_UsesRecord):
@@ -334,17 +365,21 @@ class RegularizationCheck(_UsesRecord):
             if decay > 0:
                 return Verdict(
                     1,
-                    f"{optimizer['class']} with weight_decay={decay:g}",
+                    _("{optimizer} with weight_decay={decay:g}").format(
+                        optimizer=optimizer["class"], decay=decay
+                    ),
                     convention="weight_decay",
                 )
         if any(g.get("parameter_penalty") for g in recorded["graphs"]):
             return Verdict(
                 1,
-                "the loss adds a squared-norm penalty on the parameters",
+                _("the loss adds a squared-norm penalty on the parameters"),
                 convention="explicit_penalty",
             )
         return Verdict(
             0,
-            "no L2 regularisation: no optimizer has weight_decay > 0 and no loss "
-            "adds a penalty on the parameters",
+            _(
+                "no L2 regularisation: no optimizer has weight_decay > 0 and no loss "
+                "adds a penalty on the parameters"
+            ),
         )

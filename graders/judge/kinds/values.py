@@ -8,10 +8,11 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field
 
+from ...i18n import _
 from ...observe.protocol import ModuleParams, Request, ValueParams
 from ..compare import NotNumeric, numbers, shape_of, show
 from ..verdict import RunView, Seen, Verdict
-from .base import CheckBase, Compared, Locator, Strict
+from .base import CheckBase, Compared, Locator, Strict, correct
 
 _NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 
@@ -24,7 +25,7 @@ def printed_sequences(stdout: str) -> list[tuple[np.ndarray, str]]:
     rows = [[float(m) for m in _NUMBER.findall(line)] for line in lines]
     skeletons = [_NUMBER.sub("#", line).strip() for line in lines]
     flat = np.array([number for row in rows for number in row], dtype=float)
-    sequences = [(flat, "")]
+    sequences = [(flat, _("printed output"))]
     start = 0
     while start < len(rows):
         end = start
@@ -33,7 +34,9 @@ def printed_sequences(stdout: str) -> list[tuple[np.ndarray, str]]:
         if end > start and len(rows[start]) > 1:
             table = np.array(rows[start : end + 1], dtype=float)
             for column in range(table.shape[1]):
-                place = f" (column {column + 1} of the table printed from line {start + 1})"
+                place = _(
+                    "printed output (column {column} of the table printed from line {line})"
+                ).format(column=column + 1, line=start + 1)
                 sequences.append((table[:, column], place))
         start = end + 1
     return sequences
@@ -122,16 +125,16 @@ class ValueCheck(Compared):
         return ValueParams(locator=locator).request()
 
     def quantity(self, value: Any) -> Any:
-        for _, observation in _candidates(value):
+        for _where, observation in _candidates(value):
             try:
                 return numbers(observation)
             except NotNumeric:
                 continue
-        raise NotNumeric("no number was found")
+        raise NotNumeric(_("no number was found"))
 
     def bundled(self, value: Any) -> Any:
         """The first numeric candidate alone, the one `quantity` compares."""
-        for _, observation in _candidates(value):
+        for _where, observation in _candidates(value):
             try:
                 numbers(observation)
             except NotNumeric:
@@ -159,8 +162,13 @@ class ValueCheck(Compared):
         if self.computed_from:
             accepted = self._computed(seen)
             if not accepted:
-                needed = ", ".join("a " + loc.describe() for loc in self.computed_from.args)
-                return Verdict(0, f"cannot check consistency: need {needed}")
+                needed = ", ".join(
+                    _("a {target}").format(target=loc.describe())
+                    for loc in self.computed_from.args
+                )
+                return Verdict(
+                    0, _("cannot check consistency: need {needed}").format(needed=needed)
+                )
         else:
             accepted = self.expectations(expected)
         if not accepted:
@@ -176,11 +184,12 @@ class ValueCheck(Compared):
         if candidates:
             where, array = candidates[0]
             return self.verdict_for(array, accepted, where=f"{where}: ")
-        return Verdict(
-            0,
-            f"not found: no {self.target.describe()}"
-            + (" and no such numbers in the printed output" if self.from_output else ""),
+        missing = (
+            _("not found: no {target} and no such numbers in the printed output")
+            if self.from_output
+            else _("not found: no {target}")
         )
+        return Verdict(0, missing.format(target=self.target.describe()))
 
     def _from_output(self, stdout: str, accepted: dict[str, Any]) -> Verdict | None:
         sequences = printed_sequences(stdout)
@@ -192,29 +201,49 @@ class ValueCheck(Compared):
             for printed, place in sequences:
                 for start in range(0, max(0, printed.size - want.size + 1)):
                     if np.all(np.abs(printed[start : start + want.size] - want) <= tolerance):
-                        suffix = "" if name == "expected" else f" (convention: {name})"
+                        convention = None if name == "expected" else name
                         return Verdict(
-                            1,
-                            f"printed output{place}: {show(want)}: correct{suffix}",
-                            convention=None if name == "expected" else name,
+                            1, f"{place}: " + correct(show(want), convention), convention=convention
                         )
         return None
 
     def _properties(self, candidates: list[tuple[str, np.ndarray]]) -> Verdict:
         if not candidates:
-            shape = f" of shape {tuple(self.shape)}" if self.shape else ""
-            return Verdict(0, f"not found: no numeric {self.target.describe()}{shape}")
-        told = ", ".join(self.properties) or "of the expected shape"
+            missing = (
+                _("not found: no numeric {target} of shape {shape}")
+                if self.shape
+                else _("not found: no numeric {target}")
+            )
+            shape = tuple(self.shape) if self.shape else None
+            return Verdict(0, missing.format(target=self.target.describe(), shape=shape))
+        told = (
+            _("{where}: {value} is {properties}")
+            if self.properties
+            else _("{where}: {value} is of the expected shape")
+        )
+        named = ", ".join(_property(p) for p in self.properties)
         for where, array in candidates:
             if all(_holds(p, array) for p in self.properties):
-                return Verdict(1, f"{where}: {show(array)} is {told}")
+                return Verdict(1, told.format(where=where, value=show(array), properties=named))
         where, array = candidates[0]
-        failed = [p for p in self.properties if not _holds(p, array)]
-        return Verdict(0, f"{where}: {show(array)} is not " + ", ".join(failed))
+        failed = ", ".join(_property(p) for p in self.properties if not _holds(p, array))
+        message = _("{where}: {value} is not {properties}")
+        return Verdict(0, message.format(where=where, value=show(array), properties=failed))
 
 
 def _squeezed(shape: list[int]) -> list[int]:
     return [d for d in shape if d != 1]
+
+
+def _property(prop: str) -> str:
+    """A property's name in the reader's language."""
+    names = {
+        "finite": _("finite"),
+        "positive": _("positive"),
+        "scalar": _("scalar"),
+        "probabilities": _("probabilities"),
+    }
+    return names[prop]
 
 
 def _holds(prop: str, array: np.ndarray) -> bool:
@@ -246,7 +275,7 @@ class ShapeCheck(Compared):
             return shape_of(value["output"])
         candidates = _candidates(value)
         if not candidates:
-            raise NotNumeric("nothing found")
+            raise NotNumeric(_("nothing found"))
         return shape_of(candidates[0][1])
 
     def bundled(self, value: Any) -> Any:
@@ -371,26 +400,31 @@ class ChoiceCheck(CheckBase):
             lone = observation.get("type") != "list" and len(given) == 1
             return self._one_item(where, given, want, lone)
         right = sum(1 for g, w in zip(given, want) if g == w)
-        message = f"{where}: {right} of {len(want)} answers correct"
-        if self.visibility == "public":
-            wrong = [str(i + 1) for i, (g, w) in enumerate(zip(given, want)) if g != w]
-            message += f" (wrong: {', '.join(wrong)})" if wrong else ""
+        wrong = [str(i + 1) for i, (g, w) in enumerate(zip(given, want)) if g != w]
+        message = (
+            _("{where}: {right} of {total} answers correct (wrong: {wrong})")
+            if wrong and self.visibility == "public"
+            else _("{where}: {right} of {total} answers correct")
+        ).format(where=where, right=right, total=len(want), wrong=", ".join(wrong))
         if len(given) != len(want):
-            message += f"; {len(given)} answers given for {len(want)} items"
+            message += "; " + _("{given} answers given for {total} items").format(
+                given=len(given), total=len(want)
+            )
         return Verdict(right / len(want), message)
 
     def _from_answer_cells(self, run: RunView) -> Verdict:
         """Answers written as bare `True` / `"O"` cells, one per item, in the items' order."""
         given = [normalise_choice(v) for v in run.answer_cells]
-        missing = Verdict(0, f"not found: no {self.target.describe()}")
+        missing = Verdict(0, _("not found: no {target}").format(target=self.target.describe()))
         if len(given) != len(self.expect):
             return missing
-        where = "the answer cells"
+        where = _("the answer cells")
         want = [normalise_choice(v) for v in self.expect]
         if self.item is not None:
             return self._one_item(where, given, want, lone=False)
         right = sum(1 for g, w in zip(given, want) if g == w)
-        return Verdict(right / len(want), f"{where}: {right} of {len(want)} answers correct")
+        message = _("{where}: {right} of {total} answers correct")
+        return Verdict(right / len(want), message.format(where=where, right=right, total=len(want)))
 
     def _one_item(self, where: str, given: list[Any], want: list[Any], lone: bool) -> Verdict:
         assert self.item is not None
@@ -400,8 +434,16 @@ class ChoiceCheck(CheckBase):
         elif self.item <= len(given):
             answer = given[self.item - 1]
         else:
-            return Verdict(0, f"{where}: no answer {self.item} ({len(given)} answers given)")
+            message = _("{where}: no answer {item} ({given} answers given)")
+            return Verdict(0, message.format(where=where, item=self.item, given=len(given)))
         if answer == expected:
-            return Verdict(1, f"{where}: answer {self.item} is correct")
-        shown = f" (expected {expected})" if self.visibility == "public" else ""
-        return Verdict(0, f"{where}: answer {self.item} is {answer}, which is wrong{shown}")
+            message = _("{where}: answer {item} is correct")
+            return Verdict(1, message.format(where=where, item=self.item))
+        message = (
+            _("{where}: answer {item} is {answer}, which is wrong (expected {expected})")
+            if self.visibility == "public"
+            else _("{where}: answer {item} is {answer}, which is wrong")
+        )
+        return Verdict(
+            0, message.format(where=where, item=self.item, answer=answer, expected=expected)
+        )
