@@ -3,6 +3,8 @@
 grade PATH... [--assignment ID] [--out DIR]    grade submissions (TA)
 grade --self [PATH] [--assignment ID] [--bundle FILE]
                                                public checks only (student)
+grade rejudge OUT                              judge a graded class again under the
+                                               current rubrics, from stored observations
 grade verify [ID...] [--self]                  grade the reference solutions (CI)
 grade answers ID --json                        the reference answers
 grade list                                     assignments, questions, points
@@ -15,25 +17,40 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
+import signal
 import sys
+import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 
 from .assignments import Assignment, all_assignments, detect, get_assignment, rubrics_dir
+from .batch import BATCH_FILE, REJUDGE, REUSE, RUN, Batch, load_options, save_options
 from .bundle import BUNDLE_SUFFIX, find_bundle, read_bundle, write_bundle
 from .data import DATASETS, DataError, DataRoot, prepare, resolve_data_root
 from .engine import Grader, Options
+from .i18n import LANGUAGES, _, localized, speaking
+from .journal import STATE_DIR
 from .judge.verdict import Seen
 from .load import discover, read_submission
-from .report.files import GRADER_ERRORS_LOG, write_atomic, write_reports
+from .load.intake import Roster, RosterError, RosterStudent, Target, intake, read_roster
+from .report.class_reports import ClassReports
+from .report.files import GRADER_ERRORS_LOG, write_atomic
+from .report.progress import BatchProgress
 from .report.table import print_checks, results_table
 from .rubric import RubricError, load_rubric
 from .score import SubmissionResult
 
-COMMANDS = ("verify", "answers", "list", "lint", "bundle", "data")
+UNPACKED_DIR = Path(STATE_DIR) / "unpacked"
+COMMANDS = ("rejudge", "verify", "answers", "list", "lint", "bundle", "data")
 SANDBOX_NOTE = """\
 sandbox: each submission runs in its own child process, cell by cell, with a
 time limit per cell and per submission, an address-space cap and a file-size
@@ -106,7 +123,10 @@ def _grade_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "paths", nargs="*", type=Path, help="notebooks, modules, or folders of them"
+        "paths",
+        nargs="*",
+        type=Path,
+        help="notebooks, modules, folders of them, or .zip downloads from the course's LMS",
     )
     parser.add_argument(
         "--self",
@@ -124,6 +144,14 @@ def _grade_parser() -> argparse.ArgumentParser:
     parser.add_argument("--timeout", type=float, help="seconds per submission")
     parser.add_argument("--cache-dir", help="where reference expectations are cached")
     parser.add_argument("--details", action="store_true", help="show expected values (TA)")
+    parser.add_argument(
+        "--roster",
+        type=Path,
+        metavar="FILE.csv",
+        help="the class list (columns id, and any of name, login, email, lms_id): matches "
+        "submissions to students and lists those who submitted nothing",
+    )
+    _language_option(parser)
     _data_options(parser)
     parser.add_argument(
         "--full",
@@ -161,7 +189,11 @@ def _data_options(parser: argparse.ArgumentParser) -> None:
 
 def _command_parser(name: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=f"grade {name}")
-    if name == "verify":
+    if name == "rejudge":
+        parser.add_argument("out", type=Path, help="the --out folder of an earlier `grade`")
+        parser.add_argument("--cache-dir")
+        _language_option(parser)
+    elif name == "verify":
         parser.add_argument("ids", nargs="*", help="assignments (default: all)")
         parser.add_argument("--cache-dir")
         parser.add_argument(
@@ -196,21 +228,53 @@ def _command_parser(name: str) -> argparse.ArgumentParser:
     return parser
 
 
+def _language_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="the language of feedback and reports (default: from the locale, e.g. LANG=ko_KR)",
+    )
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    """Run `grade` (SIGTERM stops it as Ctrl-C does: the runs in flight end, what was graded
+    is kept)."""
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminated) if in_main_thread else None
     try:
-        if argv and argv[0] in COMMANDS:
-            args = _command_parser(argv[0]).parse_args(argv[1:])
-            return globals()[f"_cmd_{argv[0]}"](args)
+        return _main(argv)
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in COMMANDS:
+        args = _command_parser(argv[0]).parse_args(argv[1:])
+        command = globals()[f"_cmd_{argv[0]}"]
+    else:
         args = _grade_parser().parse_args(argv)
-        return _cmd_self(args) if args.self_check else _cmd_grade(args)
-    except (RubricError, DataError) as exc:
-        for line in str(exc).splitlines():
-            errors.print(f"[red]error:[/red] {line}", markup=True)
-        return 2
-    except KeyboardInterrupt:
-        errors.print("interrupted: nothing half-written was left behind")
-        return 130
+        command = _cmd_self if args.self_check else _cmd_grade
+    with speaking(getattr(args, "lang", None)):
+        try:
+            return command(args)
+        except (RubricError, DataError) as exc:
+            for line in str(exc).splitlines():
+                errors.print(_("[red]error:[/red] {line}").format(line=line), markup=True)
+            return 2
+        except KeyboardInterrupt:
+            errors.print(
+                _(
+                    "interrupted: nothing half-written was left behind; with --out, the same "
+                    "command goes on where this one stopped"
+                )
+            )
+            return 130
 
 
 def _choose(
@@ -221,88 +285,196 @@ def _choose(
             if assignment.id == assignment_id:
                 return assignment
         known = ", ".join(a.id for a in candidates)
-        raise RubricError(f"no assignment {assignment_id!r} (known: {known})")
+        raise RubricError(
+            _("no assignment {id!r} (known: {known})").format(id=assignment_id, known=known)
+        )
     return detect(read_submission(submission_path), candidates)
 
 
 def _group_by_assignment(
-    paths: list[Path], assignment_id: str | None, candidates: list[Assignment]
-) -> dict[str, tuple[Assignment, list[Path]]]:
+    targets: list[Target], assignment_id: str | None, candidates: list[Assignment]
+) -> dict[str, tuple[Assignment, list[Target]]]:
     """Submissions by assignment. One that cannot be told apart (unreadable, say) joins
     the assignment of the other submissions in its folder, so that it is graded, with its
     error, alongside them; with no such neighbour, its detection error stands."""
-    groups: dict[str, tuple[Assignment, list[Path]]] = {}
-    undetected: list[tuple[Path, RubricError]] = []
+    groups: dict[str, tuple[Assignment, list[Target]]] = {}
+    undetected: list[tuple[Target, RubricError]] = []
     folders: dict[Path, dict[str, int]] = {}
-    for path in paths:
+    for target in targets:
         try:
-            assignment = _choose(path, assignment_id, candidates)
+            assignment = _choose(target.path, assignment_id, candidates)
         except RubricError as exc:
             if assignment_id:
                 raise
-            undetected.append((path, exc))
+            undetected.append((target, exc))
             continue
-        groups.setdefault(assignment.id, (assignment, []))[1].append(path)
-        counts = folders.setdefault(path.parent, {})
+        groups.setdefault(assignment.id, (assignment, []))[1].append(target)
+        counts = folders.setdefault(target.path.parent, {})
         counts[assignment.id] = counts.get(assignment.id, 0) + 1
-    for path, exc in undetected:
-        neighbours = folders.get(path.parent)
+    for target, exc in undetected:
+        neighbours = folders.get(target.path.parent)
         if not neighbours:
             raise exc
-        groups[max(neighbours, key=neighbours.__getitem__)][1].append(path)
-    for _, group in groups.values():
-        group.sort()
+        groups[max(neighbours, key=neighbours.__getitem__)][1].append(target)
+    for _assignment, group in groups.values():
+        group.sort(key=lambda t: (t.student, str(t.path)))
     return groups
+
+
+def _questions(grader: Grader) -> list[tuple[str, str, float]]:
+    """Each question's id, title and auto-graded points, for the reports."""
+    return [(q.id, localized(q.title, q.title_ko), q.auto_points) for q in grader.rubric.questions]
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
     if not args.paths:
         _grade_parser().print_usage()
-        errors.print("error: give submissions to grade, or --self, or a command")
+        errors.print(_("error: give submissions to grade, or --self, or a command"))
         return 2
     missing = [p for p in args.paths if not p.exists()]
     if missing:
-        raise RubricError(f"{missing[0]}: no such file or folder")
+        raise RubricError(_("{path}: no such file or folder").format(path=missing[0]))
+    roster = _read_roster(args.roster) if args.roster else None
     candidates = [read_bundle(args.bundle)] if args.bundle else all_assignments()
-    paths = discover(args.paths)
-    if not paths:
-        raise RubricError(f"{args.paths[0]}: no .ipynb or .py submissions found")
-    groups = _group_by_assignment(paths, args.assignment, candidates)
-    status = 0
-    for assignment, group in groups.values():
-        grader = Grader(assignment, _options(args))
-        started = time.monotonic()
-        with console.status(f"grading {len(group)} {assignment.id} submission(s)"):
-            results = grader.grade_paths(group)
-        question_ids = [q.id for q in grader.rubric.questions]
-        console.print(results_table(assignment.id, question_ids, results))
-        console.print(f"{len(results)} graded in {time.monotonic() - started:.1f} s")
-        _note_missing_isolation(results)
-        log = None
-        if args.out:
-            out = args.out / assignment.id if len(groups) > 1 else args.out
-            written = write_reports(out, assignment.id, question_ids, results)
-            console.print(f"wrote {out}/results.json, gradebook.csv and feedback/")
-            log = next((p for p in written if p.name == GRADER_ERRORS_LOG), None)
-        if _note_grader_errors(results, log):
-            status = EXIT_GRADER_ERROR
-        elif any(r.error for r in results) and status != EXIT_GRADER_ERROR:
-            status = EXIT_UNREADABLE
+    with _unpacking_room(args.out) as scratch:
+        taken = intake(args.paths, scratch, roster)
+        for problem in taken.problems:
+            errors.print(_("[red]error:[/red] {line}").format(line=escape(problem)), markup=True)
+        if not taken.entries:
+            raise RubricError(
+                _("{path}: no .ipynb or .py submissions found").format(path=args.paths[0])
+            )
+        groups = _group_by_assignment(taken.entries, args.assignment, candidates)
+        status = EXIT_UNREADABLE if taken.problems else 0
+        for assignment, group in groups.values():
+            out = None
+            if args.out:
+                out = args.out / assignment.id if len(groups) > 1 else args.out
+            results, log = _grade_group(args, assignment, group, out, taken.missing)
+            if _note_grader_errors(results, log):
+                status = EXIT_GRADER_ERROR
+            elif any(r.error for r in results) and status != EXIT_GRADER_ERROR:
+                status = EXIT_UNREADABLE
     return status
+
+
+def _read_roster(path: Path) -> Roster:
+    try:
+        return read_roster(path)
+    except RosterError as exc:
+        raise RubricError(str(exc)) from None
+
+
+@contextmanager
+def _unpacking_room(out: Path | None) -> Iterator[Path]:
+    """Where archives are unpacked: under OUT, kept for `grade rejudge` and the next run
+    (emptied first), else a temporary folder."""
+    if out is None:
+        with tempfile.TemporaryDirectory(prefix="dlgrade-unpacked-") as folder:
+            yield Path(folder)
+        return
+    folder = out / UNPACKED_DIR
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    yield folder
+
+
+def _class_reports(out: Path, grader: Grader, missing: list[dict[str, Any]]) -> ClassReports:
+    """The reports of one assignment's class in `out`, with a row for each student on the
+    roster who handed nothing in (`missing`: their `id` and `name`)."""
+    rubric = grader.rubric
+    absent = [
+        SubmissionResult(
+            student=student["id"],
+            path="",
+            assignment=rubric.assignment,
+            score=0.0,
+            max_score=rubric.max_score,
+            questions=[],
+            error=_("no submission: on the roster, but nothing was handed in"),
+            submitted=False,
+        )
+        for student in missing
+    ]
+    names = {student["id"]: student["name"] for student in missing if student.get("name")}
+    return ClassReports(out, rubric.assignment, _questions(grader), extra=absent, names=names)
+
+
+def _grade_group(
+    args: argparse.Namespace,
+    assignment: Assignment,
+    targets: list[Target],
+    out: Path | None,
+    missing: list[RosterStudent],
+) -> tuple[list[SubmissionResult], Path | None]:
+    """Grade one assignment's targets (into `out`'s journal when given) and report them;
+    return this batch's results and the grader-error log's path, if one was written."""
+    options = _options(args)
+    grader = Grader(assignment, options)
+    question_ids = [q.id for q in grader.rubric.questions]
+    if out is not None:
+        save_options(out, assignment.id, options, [asdict(s) for s in missing])
+        writer = _class_reports(out, grader, [asdict(s) for s in missing])
+        batch = Batch(grader, out, on_change=writer.changed)
+        for problem in batch.journal.problems:
+            errors.print(_("warning: {line}").format(line=problem), markup=False)
+    else:
+        batch = Batch(grader, None)
+    with BatchProgress(console, assignment.id) as progress:
+        outcome = batch.run(targets, progress)
+    console.print(results_table(assignment.id, question_ids, outcome.results))
+    if missing:
+        console.print(
+            _("no submission from {count} student(s) on the roster: {students}").format(
+                count=len(missing), students=", ".join(s.id for s in missing)
+            ),
+            markup=False,
+        )
+    console.print(
+        _(
+            "{count} graded in {seconds:.1f} s ({ran} run, {rejudged} re-judged from stored "
+            "observations, {unchanged} unchanged)"
+        ).format(
+            count=len(outcome.results),
+            seconds=outcome.seconds,
+            ran=outcome.count(RUN),
+            rejudged=outcome.count(REJUDGE),
+            unchanged=outcome.count(REUSE),
+        )
+    )
+    _note_missing_isolation(outcome.results)
+    log = None
+    if out is not None:
+        written = writer.finish(batch.entries)
+        console.print(
+            _(
+                "wrote {out}: gradebook.csv, results.json, feedback/, summary.html, "
+                "lms-import.csv and gradescope/"
+            ).format(out=out)
+        )
+        log = next((p for p in written if p.name == GRADER_ERRORS_LOG), None)
+    return outcome.results, log
 
 
 def _note_grader_errors(results: list[SubmissionResult], log: Path | None) -> bool:
     """One line per submission the grader's own code failed on; whether there was one."""
     affected = [r for r in results if r.faults()]
-    where = f"tracebacks in {log}" if log else "grade with --out DIR for the tracebacks"
+    where = (
+        _("tracebacks in {log}").format(log=log)
+        if log
+        else _("grade with --out DIR for the tracebacks")
+    )
     for result in affected:
         places = ", ".join(
-            f"the whole submission ({fault.error})" if fault.place == "submission" else fault.place
+            _("the whole submission ({error})").format(error=fault.error)
+            if fault.place == "submission"
+            else fault.place
             for fault in result.faults()
         )
         errors.print(
-            f"[red]grader error:[/red] {escape(result.student)}: not graded: {escape(places)}; "
-            f"{escape(where)}",
+            _("[red]grader error:[/red] {student}: not graded: {places}; {where}").format(
+                student=escape(result.student), places=escape(places), where=escape(where)
+            ),
             markup=True,
         )
     return bool(affected)
@@ -313,57 +485,129 @@ def _note_missing_isolation(results: list[SubmissionResult]) -> None:
     missing = sorted({k for r in results for k, held in r.isolation.items() if not held})
     if missing:
         errors.print(
-            f"note: not enforced on this machine: {', '.join(missing)} "
-            f"(see `grade --help` for what each needs)"
+            _(
+                "note: not enforced on this machine: {barriers} (see `grade --help` for what "
+                "each needs)"
+            ).format(barriers=", ".join(missing))
         )
 
 
 def _cmd_self(args: argparse.Namespace) -> int:
     target = args.paths[0] if args.paths else Path.cwd()
     if len(args.paths) > 1:
-        raise RubricError("--self checks one submission: give one notebook, module or folder")
+        raise RubricError(_("--self checks one submission: give one notebook, module or folder"))
     if target.is_dir():
         found = discover([target])
         if len(found) != 1:
             raise RubricError(
-                f"{target}: found {len(found)} submissions; give the notebook "
-                f"to check, e.g. grade --self my_work.ipynb"
+                _(
+                    "{target}: found {count} submissions; give the notebook to check, e.g. "
+                    "grade --self my_work.ipynb"
+                ).format(target=target, count=len(found))
             )
         target = found[0]
     bundle = args.bundle or find_bundle(target.parent if target.is_file() else target)
     candidates = [read_bundle(bundle)] if bundle else all_assignments()
     assignment = _choose(target, args.assignment, candidates)
     grader = Grader(assignment, _options(args, public_only=True))
-    with console.status(f"checking {target.name} against {assignment.id} (public checks)"):
+    checking = _("checking {name} against {assignment} (public checks)")
+    with console.status(checking.format(name=target.name, assignment=assignment.id)):
         result = grader.grade(read_submission(target))
     if result.error:
-        errors.print(f"[red]error:[/red] {result.error}", markup=True)
+        errors.print(_("[red]error:[/red] {line}").format(line=result.error), markup=True)
         return 1
     for note in result.notes:
-        console.print(f"[yellow]note:[/yellow] {note}", markup=True)
+        console.print(_("[yellow]note:[/yellow] {note}").format(note=note), markup=True)
     print_checks(console, result, show_detail=args.details)
     if result.faults():
         errors.print(
-            f"[red]grader error:[/red] {escape(result.incomplete())}: a fault in the grader, "
-            f"not in your work; tell your TA",
+            _(
+                "[red]grader error:[/red] {what}: a fault in the grader, not in your work; "
+                "tell your TA"
+            ).format(what=escape(result.incomplete())),
             markup=True,
         )
     if grader.options.budget and grader.datasets():
         from .judge.kinds.trained import describe_budget
 
         console.print(
-            f"training ran {describe_budget(grader.options.budget)}; "
-            f"`grade --self --full` trains as written",
+            _("training ran {budget}; `grade --self --full` trains as written").format(
+                budget=describe_budget(grader.options.budget)
+            ),
             markup=False,
         )
     console.print(
-        f"[bold]public checks: {result.score:g} / {result.max_score:g}[/bold] "
-        f"({result.seconds:.1f} s); hidden checks are graded by your TA",
+        _(
+            "[bold]public checks: {score:g} / {max:g}[/bold] ({seconds:.1f} s); hidden checks "
+            "are graded by your TA"
+        ).format(score=result.score, max=result.max_score, seconds=result.seconds),
         markup=True,
     )
     if result.faults():
         return EXIT_GRADER_ERROR
     return 0 if result.full_marks else 1
+
+
+def _batch_folders(out: Path) -> list[Path]:
+    """The batches graded into `out`: itself, or one sub-folder per assignment."""
+    if (out / BATCH_FILE).is_file():
+        return [out]
+    found = sorted(p for p in out.iterdir() if (p / BATCH_FILE).is_file()) if out.is_dir() else []
+    if not found:
+        raise RubricError(
+            _(
+                "{out}: no graded class here (no {file}); grade it first with "
+                "`grade SUBMISSIONS --out {out}`"
+            ).format(out=out, file=BATCH_FILE)
+        )
+    return found
+
+
+def _cmd_rejudge(args: argparse.Namespace) -> int:
+    status = 0
+    for folder in _batch_folders(args.out):
+        try:
+            assignment_id, stored, missing = load_options(folder)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise RubricError(
+                _(
+                    "{file}: not a batch record ({error}); grade the class again with "
+                    "`grade SUBMISSIONS --out {out}`"
+                ).format(file=folder / BATCH_FILE, error=type(exc).__name__, out=folder)
+            ) from None
+        options = Options(**stored, cache_dir=Path(args.cache_dir) if args.cache_dir else None)
+        grader = Grader(get_assignment(assignment_id), options)
+        question_ids = [q.id for q in grader.rubric.questions]
+        batch = Batch(grader, folder)
+        for problem in batch.journal.problems:
+            errors.print(_("warning: {line}").format(line=problem), markup=False)
+        with BatchProgress(console, assignment_id) as progress:
+            outcome, needs_run = batch.rejudge_stored(progress)
+        _class_reports(folder, grader, missing).finish(batch.entries)
+        console.print(results_table(assignment_id, question_ids, outcome.results))
+        console.print(
+            _(
+                "{assignment}: {rejudged} re-judged from stored observations, {unchanged} "
+                "unchanged, nothing run ({seconds:.1f} s); wrote {folder}"
+            ).format(
+                assignment=assignment_id,
+                rejudged=outcome.count(REJUDGE),
+                unchanged=outcome.count(REUSE) - len(needs_run),
+                seconds=outcome.seconds,
+                folder=folder,
+            )
+        )
+        for student, why in needs_run.items():
+            errors.print(
+                _(
+                    "needs a new run: {student}: {why}; `grade SUBMISSIONS --out {folder}` "
+                    "runs only these"
+                ).format(student=student, why=why, folder=folder),
+                markup=False,
+            )
+        if needs_run:
+            status = 1
+    return status
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:

@@ -20,6 +20,8 @@ from typing import Any
 from . import __version__
 from .assignments import Assignment
 from .data import DATASETS, DataError, DataRoot, resolve_data_root
+from .i18n import _, language, ngettext
+from .journal import Observation, content_hash, fingerprint
 from .judge.routing import Routing, reference_seen, route
 from .judge.verdict import GRADER_ERROR, PASS, RunView, Seen, Verdict, grader_error, not_graded
 from .load import Submission, read_submission, with_entry
@@ -30,8 +32,13 @@ from .observe.protocol import Plan
 from .observe.runner import RunResult, run
 from .rubric.models import Question
 from .score import SubmissionResult, score_question
+from .score.scoring import OUTPUT_KEPT
 
 CHILD_SOURCES = Path(__file__).parent / "observe" / "child"
+OBSERVE_CONTRACT = [
+    Path(__file__).parent / "observe" / name
+    for name in ("protocol.py", "locator.py", "runner.py", "limits.py", "landlock.py", "cgroup.py")
+]
 
 Expectations = dict[str, dict[str, dict[str, Any]]]  # "qid/cid" -> local name -> probe record
 
@@ -150,20 +157,48 @@ class Grader:
     # -- expectations -------------------------------------------------------
 
     def _cache_path(self) -> Path:
+        """Where the expectations are cached: keyed by what the reference run is asked (not
+        the whole rubric, so that a change of points, thresholds or messages keeps them)."""
         reference = self.assignment.reference
+        asked = route(self.rubric, student=False, reference=True)
         digest = hashlib.sha256()
-        digest.update(self.rubric.model_dump_json().encode())
+        digest.update(
+            json.dumps([asked.signatures(), sorted(asked.routes.items())], default=str).encode()
+        )
+        digest.update(json.dumps([self.rubric.seed, self.rubric.limits.model_dump()]).encode())
         digest.update(reference.read_bytes() if reference else b"")
-        digest.update(__version__.encode())
-        for source in sorted(CHILD_SOURCES.glob("*.py")):
-            digest.update(source.read_bytes())
-        for package in ("torch", "numpy"):
-            try:
-                digest.update(importlib.metadata.version(package).encode())
-            except importlib.metadata.PackageNotFoundError:
-                pass
+        digest.update(_sandbox_fingerprint().encode())
         cache = self.options.cache_dir or default_cache_dir()
         return cache / "expectations" / f"{self.rubric.assignment}-{digest.hexdigest()[:16]}.json"
+
+    # -- fingerprints of a stored grade (see graders.journal) -----------------
+
+    def run_key(self) -> str:
+        """What a run's observations depend on besides the submission and the probes asked:
+        the sandbox's code, the limits, the budget, the run options and the data."""
+        data = self.data.path / "dlgrade-data.json"
+        return fingerprint(
+            _sandbox_fingerprint(),
+            self.limits(),
+            self.rubric.seed,
+            self.options.budget,
+            self.options.checkpoint,
+            _folder_fingerprint(self.options.provided),
+            [_folder_fingerprint(path) for path, _ in self.assignment.provided_files()],
+            data.read_text() if data.is_file() else None,
+        )
+
+    def judge_key(self) -> str:
+        """What judging stored observations depends on: the run's key, the rubric, the
+        grader's own code, the expectations and the language of the messages."""
+        return fingerprint(
+            self.run_key(),
+            self.rubric.model_dump_json(),
+            _code_fingerprint(),
+            self._learnt_expectations(),
+            self._expectations_fault is None,
+            language(),
+        )
 
     def expectations(self) -> Expectations:
         """Expected observations per check: from a bundle, the cache, or a reference run."""
@@ -205,7 +240,9 @@ class Grader:
                 return self.expectations()
             except Exception as exc:  # noqa: BLE001 - a grader error of every submission
                 self._expectations_fault = (
-                    f"learning the reference's expectations: {_describe(exc)}",
+                    _("learning the reference's expectations: {error}").format(
+                        error=_describe(exc)
+                    ),
                     traceback.format_exc(),
                 )
         return {}
@@ -213,23 +250,57 @@ class Grader:
     # -- judging ------------------------------------------------------------
 
     def grade(self, submission: Submission) -> SubmissionResult:
-        """Grade one read submission (an unreadable one scores zero with its error). A failure
-        of the grader's own code while learning the expectations, reading, running or judging
-        it makes the result a grader error, with the traceback."""
+        """Grade one read submission (see `grade_run`)."""
+        return self.grade_run(submission)[0]
+
+    def grade_run(self, submission: Submission) -> tuple[SubmissionResult, RunResult | None]:
+        """Grade one read submission, with the run it was judged from (None where nothing
+        ran). An unreadable one scores zero with its error. A failure of the grader's own code
+        while learning the expectations, reading, running or judging it makes the result a
+        grader error, with the traceback."""
         try:
             submission = with_entry(submission, self.rubric.entry)
         except Exception as exc:  # noqa: BLE001 - the reader's fault, not the student's
             return self._grader_failed(
-                submission, f"reading the submission: {_describe(exc)}", traceback.format_exc()
-            )
+                submission,
+                _("reading the submission: {error}").format(error=_describe(exc)),
+                traceback.format_exc(),
+            ), None
         if submission.error:
-            return self._unreadable(submission)
+            return self._unreadable(submission), None
+        expectations = self._learnt_expectations()
+        if self._expectations_fault is not None:
+            return self._grader_failed(submission, *self._expectations_fault), None
+        result = None
+        try:
+            result = self.observe(submission, self.routing, self.options.budget)
+            return self.judge(submission, result, self.routing, expectations), result
+        except Exception as exc:  # noqa: BLE001 - one submission's grader error, not the batch's
+            failed = self._grader_failed(submission, _describe(exc), traceback.format_exc())
+            return failed, None
+
+    def stale_questions(self, observation: Observation) -> list[str]:
+        """The questions whose checks ask for a probe the stored run was never asked."""
+        unasked = observation.unasked(self.routing)
+        return [
+            question.id
+            for question in self.rubric.questions
+            if any(
+                pid in unasked
+                for check in question.checks
+                for pid in self.routing.routes.get((question.id, check.id), {}).values()
+            )
+        ]
+
+    def rejudge(self, submission: Submission, observation: Observation) -> SubmissionResult:
+        """Judge stored observations again, under this rubric, without running anything; the
+        caller has made sure `stale_questions(observation)` is empty."""
         expectations = self._learnt_expectations()
         if self._expectations_fault is not None:
             return self._grader_failed(submission, *self._expectations_fault)
         try:
-            result = self.observe(submission, self.routing, self.options.budget)
-            return self.judge(submission, result, self.routing, expectations)
+            run = observation.run_result(self.routing)
+            return self.judge(submission, run, self.routing, expectations)
         except Exception as exc:  # noqa: BLE001 - one submission's grader error, not the batch's
             return self._grader_failed(submission, _describe(exc), traceback.format_exc())
 
@@ -263,13 +334,17 @@ class Grader:
             verdicts = _void_values_without_work(question, _credit_inline_work(question, verdicts))
             questions.append(score_question(question, verdicts))
         notes = [
-            f"cell {c.index + 1}: {c.error}"
+            _("cell {number}: {error}").format(number=c.index + 1, error=c.error)
             for c in result.cells
             if c.status not in ("ok", "not_run") and c.error
         ]
-        notes += [f"cell {c.index + 1}: {note}" for c in result.cells for note in c.compat]
+        notes += [
+            _("cell {number}: {error}").format(number=c.index + 1, error=note)
+            for c in result.cells
+            for note in c.compat
+        ]
         if result.stopped:
-            notes.insert(0, f"stopped: {result.stopped}")
+            notes.insert(0, _("stopped: {reason}").format(reason=result.stopped))
         return SubmissionResult(
             student=submission.student,
             path=str(submission.path),
@@ -285,6 +360,8 @@ class Grader:
             ],
             public_only=self.options.public_only,
             isolation=result.isolation,
+            output=result.stdout[-OUTPUT_KEPT:],
+            stopped=result.stopped,
         )
 
     def _test_labels(self) -> dict[str, Any]:
@@ -300,27 +377,34 @@ class Grader:
     ) -> Verdict:
         needs_reference = bool(check.reference_requests())
         if needs_reference and not expected.records:
-            return not_graded("no expectation available: the reference solution did not provide it")
+            return not_graded(
+                _("no expectation available: the reference solution did not provide it")
+            )
         missing = [local for local in check.requests() if local not in seen.records]
         if missing and check.scored:
-            reason = result.stopped or "the run ended before the check could observe anything"
-            return Verdict(0, f"not observed: {reason}")
+            reason = result.stopped or _("the run ended before the check could observe anything")
+            return Verdict(0, _("not observed: {reason}").format(reason=reason))
         fault = seen.grader_fault()
         if fault is None and (reference_fault := expected.grader_fault()) is not None:
-            fault = (f"the reference run's {reference_fault[0]}", reference_fault[1])
+            fault = (
+                _("the reference run's {fault}").format(fault=reference_fault[0]),
+                reference_fault[1],
+            )
         if fault is not None:
             return grader_error(*fault)
         try:
             return check.judge(seen, expected, view)
         except Exception as exc:  # noqa: BLE001 - whatever judging raises is the grader's
-            return grader_error(f"judging: {_describe(exc)}", traceback.format_exc())
+            return grader_error(
+                _("judging: {error}").format(error=_describe(exc)), traceback.format_exc()
+            )
 
     def _unreadable(self, submission: Submission) -> SubmissionResult:
         questions = [
             score_question(
                 q,
                 {
-                    c.id: Verdict(0, "not graded: the submission could not be read")
+                    c.id: Verdict(0, _("not graded: the submission could not be read"))
                     for c in q.checks
                 },
             )
@@ -370,7 +454,9 @@ class Grader:
             except Exception as exc:  # noqa: BLE001 - the reader's fault, not the student's
                 submission = Submission(student=student_id(path), path=path)
                 result = self._grader_failed(
-                    submission, f"reading the submission: {_describe(exc)}", traceback.format_exc()
+                    submission,
+                    _("reading the submission: {error}").format(error=_describe(exc)),
+                    traceback.format_exc(),
                 )
             else:
                 result = self.grade(submission)
@@ -404,6 +490,31 @@ class Grader:
             return self._grader_failed(submission, _describe(exc), traceback.format_exc())
 
 
+def _sandbox_fingerprint() -> str:
+    """The code and packages a run depends on: the child's sources, the probes' contract,
+    the grader's version, torch and numpy."""
+    parts = [__version__]
+    for source in sorted([*CHILD_SOURCES.glob("*.py"), *OBSERVE_CONTRACT]):
+        parts.append(hashlib.sha256(source.read_bytes()).hexdigest())
+    for package in ("torch", "numpy"):
+        try:
+            parts.append(importlib.metadata.version(package))
+        except importlib.metadata.PackageNotFoundError:
+            parts.append("")
+    return fingerprint(parts)
+
+
+def _code_fingerprint() -> str:
+    """The grader's own code and messages, which judging depends on."""
+    package = Path(__file__).parent
+    files = sorted([*package.rglob("*.py"), *package.rglob("*.po")])
+    return fingerprint([hashlib.sha256(f.read_bytes()).hexdigest() for f in files])
+
+
+def _folder_fingerprint(path: Path | None) -> str | None:
+    return content_hash(path) if path is not None else None
+
+
 def _credit_inline_work(question: Question, verdicts: dict[str, Verdict]) -> dict[str, Verdict]:
     """A function check that found no function takes the verdict of the checks it lists
     as `inline` when they all pass: the work was done inline, without a function."""
@@ -415,9 +526,13 @@ def _credit_inline_work(question: Question, verdicts: dict[str, Verdict]) -> dic
             continue
         if all(verdicts[other].status == PASS for other in shown):
             done = ", ".join(f"`{other}`" for other in shown)
-            verb = "is" if len(shown) == 1 else "are"
-            problem = verdict.message.removeprefix("not found: ")
-            out[check.id] = Verdict(1, f"{problem}; the work is done inline: {done} {verb} right")
+            problem = verdict.message.removeprefix(_("not found: {error}").split("{error}")[0])
+            message = ngettext(
+                "{problem}; the work is done inline: {done} is right",
+                "{problem}; the work is done inline: {done} are right",
+                len(shown),
+            )
+            out[check.id] = Verdict(1, message.format(problem=problem, done=done))
     return out
 
 
@@ -435,7 +550,10 @@ def _void_values_without_work(
         if all(verdicts[o].fraction == 0 and verdicts[o].status != GRADER_ERROR for o in others):
             named = ", ".join(f"`{o}`" for o in others)
             out[check.id] = Verdict(
-                0, f"{verdict.message}; but no work of the question computes it ({named}: none)"
+                0,
+                _("{message}; but no work of the question computes it ({named}: none)").format(
+                    message=verdict.message, named=named
+                ),
             )
     return out
 

@@ -205,10 +205,12 @@ def test_a_run_that_fails_in_the_grader_is_that_submissions_grader_error(
     assert "grader error: lee: not graded: the whole submission (OSError: injected" in err
     assert "kim" not in err
 
-    # a later run without grader errors leaves no stale log behind
+    # the same batch again, the fault fixed: only lee runs again, and no stale log is left
     monkeypatch.setattr(engine, "run", real_run)
-    assert main([str(folder / "kim.py"), "--out", str(out)]) == 0
+    assert main([str(folder), "--out", str(out)]) == 0
+    assert "(1 run, 0 re-judged from stored observations, 1 unchanged)" in capsys.readouterr().out
     assert not (out / "grader-errors.log").exists()
+    assert _results(out)["lee"]["grader_errors"] == 0
 
 
 @pytest.mark.slow

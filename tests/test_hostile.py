@@ -1,5 +1,7 @@
 """The hostile corpus: every file in tests/hostile/ (and a few generated ones) is graded in one
-batch beside an honest submission. A submission can lose its own points, and nothing else."""
+batch beside an honest submission, while another class's batch grades on the same machine
+(a TA's overnight run does not have the machine to itself). A submission can lose its own
+points, and nothing else, and every time bound holds under that load."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import json
 import os
 import shutil
 import socket
+import subprocess
 import sys
 import threading
 from dataclasses import dataclass
@@ -63,6 +66,44 @@ EXPECTED: dict[str, tuple[float, str]] = {
     "제출_파일_1": (6, ""),
     "two_notebooks": (0, "cannot tell which file to run"),
 }
+
+
+class Load:
+    """Another grading batch beside the one under test: the cnn-basics examples, graded
+    over and over in a separate process until `stop()`."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.started = 0
+        self.running = True
+        self.lock = threading.Lock()
+        self.process: subprocess.Popen | None = None
+        self.thread = threading.Thread(target=self._grade, daemon=True)
+        self.thread.start()
+
+    def _grade(self) -> None:
+        examples = [str(EXAMPLES / "partial.py"), str(EXAMPLES / "full_marks.ipynb")]
+        command = [sys.executable, "-m", "graders", *examples, "--budget", "fast", "--out",
+                   str(self.out)]  # fmt: skip
+        while True:
+            shutil.rmtree(self.out, ignore_errors=True)  # no journal: grade everything again
+            with self.lock:
+                if not self.running:
+                    return
+                self.process = subprocess.Popen(
+                    command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                )
+                self.started += 1
+            self.process.wait()
+
+    def stop(self) -> int:
+        """Stop the load; how many batches it started."""
+        with self.lock:
+            self.running = False
+            if self.process is not None:
+                self.process.terminate()
+        self.thread.join()
+        return self.started
 
 
 class Listener:
@@ -137,6 +178,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
     shm_before, packages_before = set(os.listdir("/dev/shm")), site_packages()
     listener = Listener()
     out = tmp_path_factory.mktemp("hostile-out")
+    load = Load(tmp_path_factory.mktemp("load-out"))
     try:
         status = main(
             [str(folder), "--assignment", "cnn-basics", "--out", str(out), "-j", "2",
@@ -144,6 +186,8 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
         )  # fmt: skip
     finally:
         listener.close()
+        loads = load.stop()
+    assert loads >= 1, "no other batch ran beside this one"
     canary = {p.name for p in CANARY.iterdir()} if CANARY.is_dir() else set()
     results = json.loads((out / "results.json").read_text())
     return Batch(status, out, results, listener.reached, canary, shm_before, packages_before)

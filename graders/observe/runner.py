@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..i18n import _, language
 from . import cgroup
 from .limits import Limits
 from .protocol import CELL_END, CELL_START, DONE, HELLO, PROBE, Plan, result_problem
@@ -78,7 +79,8 @@ class _Tail:
         self.thread.join(timeout=2)
         text = self.data.decode("utf-8", errors="replace")
         if self.dropped:
-            text += f"\n[... {self.dropped} more bytes of output not kept]"
+            dropped = _("[... {count} more bytes of output not kept]").format(count=self.dropped)
+            text += "\n" + dropped
         return text
 
 
@@ -98,6 +100,7 @@ def _child_env(scratch: str, threads: int, seed: int) -> dict[str, str]:
         TORCH_HOME=os.path.join(scratch, ".torch"),
         NO_PROXY="*",
         no_proxy="*",
+        LANGUAGE=language(),  # the grader's messages from the child speak the reader's language
     )
     return env
 
@@ -171,6 +174,20 @@ def _copy_into(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
+# The children running now, so that an interrupted batch ends them all at once.
+_LIVE: set[subprocess.Popen] = set()
+_LIVE_LOCK = threading.Lock()
+
+
+def stop_all() -> None:
+    """Kill every running child's process tree (a batch was interrupted): each run then
+    ends at once, as if its child had died."""
+    with _LIVE_LOCK:
+        running = list(_LIVE)
+    for process in running:
+        kill_tree(process)
+
+
 def _run_in(plan: Plan, limits: Limits, scratch: str) -> RunResult:
     group = cgroup.create(limits.max_processes)
     if group is not None:
@@ -205,6 +222,8 @@ def _run_child(plan: Plan, limits: Limits, scratch: str, group: cgroup.Cgroup | 
         start_new_session=True,
     )
     os.close(write_fd)
+    with _LIVE_LOCK:
+        _LIVE.add(process)
     stdout = _Tail(process.stdout, limits.output_bytes)
     stderr = _Tail(process.stderr, limits.output_bytes)
     writer = threading.Thread(target=_send_plan, args=(process, plan), daemon=True)
@@ -217,6 +236,8 @@ def _run_child(plan: Plan, limits: Limits, scratch: str, group: cgroup.Cgroup | 
         kill_tree(process)
         if group is not None:
             group.kill_all()
+        with _LIVE_LOCK:
+            _LIVE.discard(process)
     return RunResult(
         cells=session.cell_outcomes(),
         probes=session.probes,
@@ -254,18 +275,22 @@ class _Session:
 
     def deadline(self) -> tuple[float, str]:
         total = self.started + self.limits.total_timeout
-        reason = f"the submission ran past its total time limit of {self.limits.total_timeout:g} s"
+        reason = _("the submission ran past its total time limit of {seconds:g} s").format(
+            seconds=self.limits.total_timeout
+        )
         if self.running_cell is not None:
             cell = self.last_record + self.plan.cell_timeout + self.limits.grace
             if cell < total:
-                return cell, (
-                    f"cell {self.running_cell + 1} ran past its time limit of "
-                    f"{self.plan.cell_timeout:g} s and could not be interrupted"
-                )
+                return cell, _(
+                    "cell {cell} ran past its time limit of {seconds:g} s "
+                    "and could not be interrupted"
+                ).format(cell=self.running_cell + 1, seconds=self.plan.cell_timeout)
         elif len(self.cells) == len(self.plan.cells) and self.cells:
             probe = self.last_record + self.plan.probe_timeout + self.limits.grace
             if probe < total:
-                return probe, "a check's probe ran past its time limit and could not be interrupted"
+                return probe, _(
+                    "a check's probe ran past its time limit and could not be interrupted"
+                )
         return total, reason
 
     def read(self, fd: int, process: subprocess.Popen) -> None:
@@ -277,7 +302,7 @@ class _Session:
             if wait <= 0:
                 self.killed = reason
                 return
-            ready, _, _ = select.select([fd], [], [], min(wait, 1.0))
+            ready = select.select([fd], [], [], min(wait, 1.0))[0]
             if not ready:
                 continue
             chunk = os.read(fd, 1 << 16)
@@ -285,7 +310,7 @@ class _Session:
                 return
             received += len(chunk)
             if received > MAX_CHANNEL_BYTES:
-                self.killed = "the submission flooded the grader's channel"
+                self.killed = _("the submission flooded the grader's channel")
                 return
             buffer += chunk
             *lines, buffer = buffer.split(b"\n")
@@ -302,7 +327,7 @@ class _Session:
             event = record.pop("event")
             self._check_order(event, record)
         except (ValueError, KeyError, AttributeError, TypeError):
-            self.killed = "the submission wrote to the grader's private channel"
+            self.killed = _("the submission wrote to the grader's private channel")
             self.probes.clear()
             return
         self.last_record = time.monotonic()
@@ -351,9 +376,11 @@ class _Session:
             if index in self.cells:
                 outcomes.append(self.cells[index])
             elif index == self.running_cell:
-                outcomes.append(CellOutcome(index, "timeout", self.killed or "the process died"))
+                died = self.killed or _("the process died")
+                outcomes.append(CellOutcome(index, "timeout", died))
             else:
-                outcomes.append(CellOutcome(index, "not_run", "an earlier failure stopped the run"))
+                stopped = _("an earlier failure stopped the run")
+                outcomes.append(CellOutcome(index, "not_run", stopped))
         return outcomes
 
     def stopped(self, process: subprocess.Popen) -> str | None:
@@ -366,5 +393,6 @@ class _Session:
             name = (
                 signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else code
             )
-            return f"the submission's process was killed by {name} (memory limit or a crash)"
-        return f"the submission's process ended early (exit code {code})"
+            killed = _("the submission's process was killed by {signal} (memory limit or a crash)")
+            return killed.format(signal=name)
+        return _("the submission's process ended early (exit code {code})").format(code=code)

@@ -88,16 +88,12 @@ def grader_errors_log(results: list[SubmissionResult]) -> str:
     return "\n".join(blocks)
 
 
-def write_reports(
+def write_gradebook(
     out_dir: Path, assignment: str, question_ids: list[str], results: list[SubmissionResult]
 ) -> list[Path]:
-    """Write results.json, gradebook.csv, feedback/<student>.md and, when the grader
-    failed on some check, grader-errors.log (an older one is removed); return the paths."""
+    """Write results.json, gradebook.csv and, when the grader failed on some check,
+    grader-errors.log (an older one is removed); return the paths."""
     written = []
-    for result in results:
-        path = out_dir / "feedback" / f"{result.student}.md"
-        write_atomic(path, feedback_markdown(result))
-        written.append(path)
     for name, text in (
         ("results.json", results_json(assignment, results)),
         ("gradebook.csv", gradebook_csv(question_ids, results)),
@@ -111,3 +107,19 @@ def write_reports(
     else:
         (out_dir / GRADER_ERRORS_LOG).unlink(missing_ok=True)
     return written
+
+
+def write_feedback(out_dir: Path, result: SubmissionResult) -> Path:
+    """Write feedback/<student>.md; return its path."""
+    path = out_dir / "feedback" / f"{result.student}.md"
+    write_atomic(path, feedback_markdown(result))
+    return path
+
+
+def write_reports(
+    out_dir: Path, assignment: str, question_ids: list[str], results: list[SubmissionResult]
+) -> list[Path]:
+    """Write feedback/<student>.md for each result, then the gradebook (see
+    `write_gradebook`); return the paths."""
+    written = [write_feedback(out_dir, result) for result in results]
+    return written + write_gradebook(out_dir, assignment, question_ids, results)

@@ -9,8 +9,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ..i18n import localized, ngettext
 from ..judge.verdict import GRADER_ERROR, Verdict
 from ..rubric.models import Question
+
+OUTPUT_KEPT = 20_000
 
 
 @dataclass
@@ -67,6 +70,9 @@ class SubmissionResult:
     isolation: dict[str, bool] = field(default_factory=dict)  # which sandbox barriers held
     grader_error: str | None = None  # the whole submission could not be graded: why, one line
     grader_traceback: str = ""
+    output: str = ""  # what the run printed (its last OUTPUT_KEPT characters)
+    submitted: bool = True  # False: a student on the roster who handed nothing in
+    stopped: str | None = None  # why the run ended early, in one line
 
     @property
     def full_marks(self) -> bool:
@@ -95,7 +101,11 @@ class SubmissionResult:
         count = self.grader_errors
         if not count and not self.grader_error:
             return ""
-        return f"{count} check{'s' if count != 1 else ''} not graded: grader error"
+        return ngettext(
+            "{count} check not graded: grader error",
+            "{count} checks not graded: grader error",
+            count,
+        ).format(count=count)
 
     def to_json(self) -> dict[str, Any]:
         return {**asdict(self), "grader_errors": self.grader_errors}
@@ -112,7 +122,7 @@ def score_question(question: Question, verdicts: dict[str, Verdict]) -> Question
                 id=check.id,
                 kind=check.kind,
                 scored=check.scored,
-                title=check.title,
+                title=localized(check.title, check.title_ko),
                 visibility=check.visibility,
                 status=verdict.status,
                 score=0.0 if manual else round(check.points * verdict.fraction, 2),
@@ -126,7 +136,7 @@ def score_question(question: Question, verdicts: dict[str, Verdict]) -> Question
         )
     return QuestionResult(
         id=question.id,
-        title=question.title,
+        title=localized(question.title, question.title_ko),
         score=round(sum(c.score for c in checks), 4),
         max_score=question.auto_points,
         pending_manual=question.points - question.auto_points,
