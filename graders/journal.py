@@ -1,8 +1,9 @@
 """The class journal: each graded submission's observations and result, kept as soon as it
 is graded, so that nothing graded is lost and nothing unchanged is graded twice.
 
-A journal is a folder, `OUT/.dlgrade/journal/`, of one JSON file per student, each written
-atomically. An entry records the submission's content hash, the fingerprint of the run
+A journal is a folder, `OUT/.dlgrade/journal/`, of one gzipped JSON file per student
+(`<student>.json.gz`; a full run's training losses and test predictions compress well),
+each written atomically. An entry records the submission's content hash, the fingerprint of the run
 (`run_key`: the sandbox's code, the limits, the budget, the data) and of the judging
 (`judge_key`: the rubric, the grader's code, the expectations, the language). The next
 batch over the same folder reuses an entry whose three keys still hold, judges the stored
@@ -16,6 +17,7 @@ whose thresholds, points or messages changed, finds them again.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
@@ -32,6 +34,7 @@ from .score import CheckResult, QuestionResult, SubmissionResult
 FORMAT = 1
 STATE_DIR = ".dlgrade"
 JOURNAL_DIR = Path(STATE_DIR) / "journal"
+ENTRY_SUFFIX = ".json.gz"
 
 
 def content_hash(path: Path) -> str:
@@ -166,7 +169,7 @@ class Journal:
         self.problems: list[str] = []  # entries that could not be read, one line each
 
     def path(self, student: str) -> Path:
-        return self.folder / f"{student}.json"
+        return self.folder / f"{student}{ENTRY_SUFFIX}"
 
     def load(self) -> dict[str, Entry]:
         """Every readable entry by student; an unreadable one (a foreign or damaged file)
@@ -174,10 +177,10 @@ class Journal:
         entries: dict[str, Entry] = {}
         if not self.folder.is_dir():
             return entries
-        for file in sorted(self.folder.glob("*.json")):
+        for file in sorted(self.folder.glob(f"*{ENTRY_SUFFIX}")):
             try:
-                entry = Entry.from_json(json.loads(file.read_text(encoding="utf-8")))
-            except (OSError, ValueError, TypeError, KeyError) as exc:
+                entry = Entry.from_json(json.loads(gzip.decompress(file.read_bytes())))
+            except (OSError, EOFError, ValueError, TypeError, KeyError) as exc:
                 problem = _("{file}: not a journal entry ({error}); its submission is graded again")
                 error = f"{type(exc).__name__}: {exc}"
                 self.problems.append(problem.format(file=file, error=error))
@@ -188,7 +191,7 @@ class Journal:
     def put(self, entry: Entry) -> None:
         """Keep `entry`, atomically: a reader sees the old entry or the new one."""
         text = json.dumps(entry.to_json(), ensure_ascii=False, allow_nan=True)
-        write_atomic(self.path(entry.student), text)
+        write_atomic(self.path(entry.student), gzip.compress(text.encode(), compresslevel=1))
 
     def drop(self, student: str) -> None:
         self.path(student).unlink(missing_ok=True)

@@ -24,7 +24,7 @@ import pytest
 from graders import engine
 from graders.assignments import rubrics_dir
 from graders.cli import main
-from graders.journal import Journal
+from graders.journal import ENTRY_SUFFIX, Journal
 
 from .conftest import EXAMPLES, ROOT
 
@@ -126,13 +126,13 @@ def test_a_class_is_graded_killed_resumed_and_rejudged(
     )
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and batch.poll() is None:
-        if journal.is_dir() and len(list(journal.glob("*.json"))) >= KILL_AFTER:
+        if journal.is_dir() and len(list(journal.glob("*" + ENTRY_SUFFIX))) >= KILL_AFTER:
             break
         time.sleep(0.05)
     assert batch.poll() is None, "the batch ended before it could be killed"
     os.killpg(batch.pid, signal.SIGKILL)  # as a power loss would: no cleanup
     batch.wait()
-    kept = {p.stem for p in journal.glob("*.json")}
+    kept = {p.name.removesuffix(ENTRY_SUFFIX) for p in journal.glob("*" + ENTRY_SUFFIX)}
     assert KILL_AFTER <= len(kept) < 30
     stored = Journal(out)
     assert set(stored.load()) == kept and not stored.problems  # every entry whole

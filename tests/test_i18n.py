@@ -169,6 +169,19 @@ def test_every_question_and_check_of_every_rubric_has_a_korean_title() -> None:
     assert not missing, "no Korean title: " + ", ".join(missing)
 
 
+def test_every_prompt_for_the_ta_has_a_korean_form() -> None:
+    prompts = [
+        (f"{rubric.assignment} {question.id}/{check.id}", check)
+        for rubric in _rubrics()
+        for question in rubric.questions
+        for check in question.checks
+        if hasattr(check, "prompt")
+    ]
+    assert len(prompts) >= 19
+    missing = [place for place, check in prompts if not HANGUL.search(check.prompt_ko or "")]
+    assert not missing, "no Korean prompt: " + ", ".join(missing)
+
+
 @pytest.mark.parametrize("path", RUBRICS, ids=[p.stem for p in RUBRICS])
 def test_scores_carry_the_title_of_the_readers_language(path: Path) -> None:
     for question in load_rubric(path).questions:

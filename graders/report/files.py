@@ -23,13 +23,13 @@ from ..score import SubmissionResult
 from .feedback import feedback_markdown
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` so that readers never see a partial file."""
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write `data` (text as UTF-8) to `path` so that readers never see a partial file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+        with os.fdopen(handle, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
             f.flush()
             os.fsync(f.fileno())
         os.replace(temporary, path)

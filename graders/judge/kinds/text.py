@@ -7,7 +7,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field, field_validator
 
-from ...i18n import _
+from ...i18n import _, localized
 from ..verdict import MANUAL, RunView, Seen, Verdict
 from .base import CheckBase
 
@@ -53,6 +53,7 @@ class ManualCheck(CheckBase):
 
     kind: Literal["manual"]
     prompt: str
+    prompt_ko: str | None = None
     collect: str = Field(default="", description="regex selecting the markdown cells to collect")
 
     def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
@@ -64,5 +65,6 @@ class ManualCheck(CheckBase):
             if cells
             else _("no written answer found")
         )
-        message = _("for the TA: {prompt} ({note})").format(prompt=self.prompt, note=note)
+        prompt = localized(self.prompt, self.prompt_ko)
+        message = _("for the TA: {prompt} ({note})").format(prompt=prompt, note=note)
         return Verdict(0, message, status=MANUAL, collected=text)

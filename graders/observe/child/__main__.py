@@ -17,6 +17,7 @@ import sys
 import time
 from typing import Any
 
+from ...i18n import _, language, translations
 from .. import landlock
 from ..limits import apply_in_child, block_sockets
 from ..protocol import CELL_END, CELL_START, DONE, HELLO, PROBE, Plan, parse_request
@@ -29,7 +30,7 @@ class _BlockImports(importlib.abc.MetaPathFinder):
 
     def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
         if fullname.split(".")[0] in BLOCKED_IMPORTS:
-            raise ImportError(f"`{fullname}` cannot be imported while grading")
+            raise ImportError(_("`{name}` cannot be imported while grading").format(name=fullname))
         return None
 
 
@@ -102,6 +103,7 @@ def main() -> None:
     from .probes import Context, NotFound, StudentFault, answer
     from .recorder import Recorder
 
+    translations(language())  # compiled now, before any of the submission's code runs
     _seed_everything(plan.seed, plan.threads)
     recorder = Recorder(data_root=plan.data_root, catalogue=plan.datasets, budget=plan.budget)
     recorder.install()
@@ -149,7 +151,8 @@ def main() -> None:
         except NotFound as exc:
             result = {"ok": False, "error": str(exc), "not_found": True}
         except CellTimeout:
-            result = {"ok": False, "error": f"timed out after {plan.probe_timeout:g} s"}
+            timed_out = _("timed out after {seconds:g} s").format(seconds=plan.probe_timeout)
+            result = {"ok": False, "error": timed_out}
         except (StudentFault, DataUnavailable) as exc:
             result = {"ok": False, "error": str(exc)[:500]}
         except BaseException as exc:  # noqa: BLE001 - the submission's, or a grader error

@@ -23,6 +23,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from ...i18n import _
 from . import compat
 
 MAX_SKIPPED = 20
@@ -240,9 +241,11 @@ def run_cell(
         if value is not None:
             print(repr(value))
     except CellTimeout:
-        result.update(status="timeout", error=f"cell ran past its time limit of {timeout:g} s")
+        error = _("cell ran past its time limit of {seconds:g} s").format(seconds=timeout)
+        result.update(status="timeout", error=error)
     except SystemExit as exc:
-        result.update(status="exit", error=f"the cell called exit({exc.code!r})")
+        exited = _("the cell called exit({code!r})").format(code=exc.code)
+        result.update(status="exit", error=exited)
     except BaseException as exc:  # noqa: BLE001 - a SyntaxError loses the whole cell
         result.update(status="error", error=_error_text(exc, filename))
     finally:

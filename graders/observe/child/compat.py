@@ -20,12 +20,15 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
+from ...i18n import N_, _
+
 MAX_NOTES = 40
 
 
 @dataclass(frozen=True)
 class Measure:
-    """One compatibility measure: `note` is formatted with what `note()` is given."""
+    """One compatibility measure: `note` (English, translated when noted) is formatted with
+    what `note()` is given."""
 
     name: str
     does: str
@@ -38,62 +41,62 @@ MEASURES = {
         Measure(
             "magic_ran",
             "`%time`, `%%time`, `%timeit`, `%%timeit` and `%%capture` run their code once",
-            "`{}` ran its code once, untimed",
+            N_("`{}` ran its code once, untimed"),
         ),
         Measure(
             "writefile",
             "`%%writefile NAME` writes NAME into the submission's folder",
-            "`%%writefile {}` wrote the file into the submission's folder",
+            N_("`%%writefile {}` wrote the file into the submission's folder"),
         ),
         Measure(
             "magic_skipped",
             "shell commands, installs and display magics are not run",
-            "not run while grading: {}",
+            N_("not run while grading: {}"),
         ),
         Measure(
             "cuda",
             "CUDA devices, `.cuda()` and CUDA-only calls run on the CPU when torch has no GPU",
-            "CUDA was requested; ran on the CPU",
+            N_("CUDA was requested; ran on the CPU"),
         ),
         Measure(
             "autocast",
             "CUDA autocast and GradScaler run in full precision when torch has no GPU",
-            "mixed precision on CUDA was requested; ran in full precision on the CPU",
+            N_("mixed precision on CUDA was requested; ran in full precision on the CPU"),
         ),
         Measure(
             "numpy_alias",
             "names removed from NumPy 2 read as their current equivalent",
-            "`np.{}` was removed in NumPy 2; read as `{}`",
+            N_("`np.{}` was removed in NumPy 2; read as `{}`"),
         ),
         Measure(
             "dataiter_next",
             "`.next()` on a DataLoader iterator (removed from torch) reads as `next(...)`",
-            "`dataiter.next()` was read as `next(dataiter)`",
+            N_("`dataiter.next()` was read as `next(dataiter)`"),
         ),
         Measure(
             "colab",
             "Colab-only calls do nothing where the real `google.colab` is absent",
-            "`{}` is Colab only; it did nothing",
+            N_("`{}` is Colab only; it did nothing"),
         ),
         Measure(
             "argv",
             "`sys.argv` holds a notebook kernel's arguments (a module's: its script name)",
-            "`sys.argv` was read; it holds what a {} would see",
+            N_("`sys.argv` was read; it holds what a {} would see"),
         ),
         Measure(
             "removed_keyword",
             "keywords current torch removed (such as a scheduler's `verbose=`) are dropped",
-            "`{}({}=...)`: this torch no longer takes `{}`; it was dropped",
+            N_("`{}({}=...)`: this torch no longer takes `{}`; it was dropped"),
         ),
         Measure(
             "zero_dim_index",
             "`loss.data[0]` / `loss[0]` on a single value (torch 0.3) returns the value",
-            "`[0]` on a single-value tensor (torch 0.3's `loss.data[0]`) was read as `.item()`",
+            N_("`[0]` on a single-value tensor (torch 0.3's `loss.data[0]`) was read as `.item()`"),
         ),
     )
 }
 
-MISSING_MODULE = (
+MISSING_MODULE = N_(
     "`{0}` is not a package the grader has: if it is a file the course provided, submit "
     "{0}.py beside the notebook (a TA lists course files under `provided:` in the rubric "
     "or passes `--provided DIR`)"
@@ -104,7 +107,7 @@ _notes: list[str] = []
 
 def note(name: str, *details: Any) -> None:
     """Record that measure `name` acted in the running cell (once per distinct note)."""
-    text = MEASURES[name].note.format(*details)[:300]
+    text = _(MEASURES[name].note).format(*details)[:300]
     if text not in _notes and len(_notes) < MAX_NOTES:
         _notes.append(text)
 
@@ -121,7 +124,7 @@ def explain_missing_module(exc: BaseException) -> str | None:
     name = getattr(exc, "name", None)
     if not isinstance(exc, ModuleNotFoundError) or not name or "." in name:
         return None
-    return MISSING_MODULE.format(name)
+    return _(MISSING_MODULE).format(name)
 
 
 def install(notebook: bool) -> None:
@@ -130,7 +133,7 @@ def install(notebook: bool) -> None:
     import torch
 
     sys.argv = _Argv(kernel_argv() if notebook else [os.path.join(os.getcwd(), "submission.py")])
-    sys.argv.kind = "notebook kernel" if notebook else "script"
+    sys.argv.kind = _("notebook kernel") if notebook else _("script")
     _alias_numpy(numpy)
     _add_dataiter_next(torch)
     _drop_removed_keywords(torch.optim.lr_scheduler, ("verbose",))
@@ -153,7 +156,7 @@ def kernel_argv() -> list[str]:
 class _Argv(list):
     """`sys.argv`, noting when the submission reads it."""
 
-    kind = "script"
+    kind = N_("script")
 
     def __getitem__(self, index: Any) -> Any:
         note("argv", self.kind)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from ...i18n import _
+
 
 class DataUnavailable(RuntimeError):
     """A dataset the submission asked for is not in the grader's data root."""
@@ -25,8 +27,10 @@ def redirect(
     `folder` is where the dataset lies inside the root."""
     if root is None or not os.path.isdir(os.path.join(root, folder)):
         raise DataUnavailable(
-            f"{class_name} is not available while grading: it is not in the grader's data "
-            f"root (a TA prepares it with `grade data prepare`)"
+            _(
+                "{dataset} is not available while grading: it is not in the grader's data "
+                "root (a TA prepares it with `grade data prepare`)"
+            ).format(dataset=class_name)
         )
     return {**arguments, "root": root, "download": False}
 

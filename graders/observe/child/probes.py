@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ...i18n import _
 from ..protocol import (
     PROBES,
     Apply,
@@ -85,7 +86,7 @@ def probe_value(params: ValueParams, ctx: Context) -> ValueResult:
     found = locate(locator, ctx.namespace, ctx.recorder, ctx.seed)
     hints_only = locator.model_copy(update={"search": False})
     unsearched = locate(hints_only, ctx.namespace, ctx.recorder, ctx.seed)
-    hinted = {id(v) for _, v in unsearched}
+    hinted = {id(v) for _name, v in unsearched}
     return {
         "candidates": [
             {"where": where, "value": to_json(v), "searched": id(v) not in hinted}
@@ -103,10 +104,10 @@ def probe_module(params: ModuleParams, ctx: Context) -> ModuleResult:
     result: ModuleResult = {
         "where": where,
         "class": type(module).__name__,
-        "param_names": [n for n, _ in named],
-        "param_shapes": [list(p.shape) for _, p in named],
-        "param_count": sum(p.numel() for _, p in named),
-        "trainable_count": sum(p.numel() for _, p in named if p.requires_grad),
+        "param_names": [n for n, _param in named],
+        "param_shapes": [list(p.shape) for _name, p in named],
+        "param_count": sum(p.numel() for _name, p in named),
+        "trainable_count": sum(p.numel() for _name, p in named if p.requires_grad),
     }
     if params.input:
         x = fit_input(module, make_tensor(params.input, ctx.seed), ctx.recorder)
@@ -263,8 +264,9 @@ def probe_call(params: CallParams, ctx: Context) -> CallResult:
         candidates.append({"where": f"`{name}`", "result": result, "method": method})
     if not candidates:
         raise NotFound(
-            locator.not_found() + f", and no function of the submission takes {arity} "
-            "argument(s)"
+            _("{not_found}, and no function of the submission takes {count} argument(s)").format(
+                not_found=locator.not_found(), count=arity
+            )
         )
     return {"where": "search", "candidates": candidates}
 
@@ -347,7 +349,9 @@ def _apply(model: Any, observe: Apply, ctx: Context) -> Any:
     import torch
 
     if not isinstance(model, torch.nn.Module):
-        raise StudentFault(f"returned a {type(model).__name__}, not a torch.nn.Module")
+        raise StudentFault(
+            _("returned a {type}, not a torch.nn.Module").format(type=type(model).__name__)
+        )
     values = [fixtures.build(spec, ctx.seed) for spec in observe.parameters]
     unused = list(range(len(values)))
     with torch.no_grad():
@@ -362,12 +366,16 @@ def _apply(model: Any, observe: Apply, ctx: Context) -> Any:
                     break
             else:
                 raise StudentFault(
-                    f"parameter `{name}` of shape {tuple(param.shape)} is not one of the "
-                    f"grader's {len(values)} parameters"
+                    _(
+                        "parameter `{name}` of shape {shape} is not one of the grader's "
+                        "{count} parameters"
+                    ).format(name=name, shape=tuple(param.shape), count=len(values))
                 )
         if unused:
             missing = ", ".join(str(tuple(values[i].shape)) for i in unused)
-            raise StudentFault(f"the model has no parameter of shape {missing}")
+            raise StudentFault(
+                _("the model has no parameter of shape {shapes}").format(shapes=missing)
+            )
         return model.eval()(fixtures.build(observe.input, ctx.seed))
 
 
@@ -398,9 +406,7 @@ def _own_autograd_functions(namespace: dict[str, Any], operation: str) -> list[t
     return sorted(found, key=lambda item: operation not in item[0].lower())
 
 
-def probe_autograd_function(
-    params: AutogradFunctionParams, ctx: Context
-) -> AutogradFunctionResult:
+def probe_autograd_function(params: AutogradFunctionParams, ctx: Context) -> AutogradFunctionResult:
     """A custom `torch.autograd.Function` against the torch operation it re-implements.
 
     Runs `gradcheck` in double precision, then compares the forward values and
@@ -416,7 +422,9 @@ def probe_autograd_function(
     where, function = found[0]
     apply = _applied(function)
     if apply is None:
-        raise NotFound(f"{where} has no `apply`: it is not a torch.autograd.Function")
+        raise NotFound(
+            _("{where} has no `apply`: it is not a torch.autograd.Function").format(where=where)
+        )
     operation = fixtures.FUNCTIONS[params.operation]
     x = make_tensor({**params.input, "dtype": "float64"}, ctx.seed).requires_grad_(True)
     try:
@@ -503,7 +511,7 @@ def probe_recorded(params: RecordedParams, ctx: Context) -> RecordedResult:
     import torch
 
     criteria = sorted(
-        {type(m).__name__ for m, _ in rec.modules if isinstance(m, torch.nn.modules.loss._Loss)}
+        {type(m).__name__ for m, _cell in rec.modules if isinstance(m, torch.nn.modules.loss._Loss)}
     )
     return {
         "optimizers": optimizers,
@@ -627,7 +635,11 @@ def probe_predict(params: PredictParams, ctx: Context) -> PredictResult:
     import torch
 
     if ctx.data_root is None:
-        raise NotFound(f"no data root: {params.dataset} is not available to the grader")
+        raise NotFound(
+            _("no data root: {dataset} is not available to the grader").format(
+                dataset=params.dataset
+            )
+        )
     where, module = _one(params, ctx)
     ctx.recorder.quiet = True
     try:
@@ -643,7 +655,7 @@ def probe_predict(params: PredictParams, ctx: Context) -> PredictResult:
         predictions: list[int] = []
         flat = False
         with torch.no_grad():
-            for images, _ in loader:
+            for images, _labels in loader:
                 if not flat:
                     try:
                         scores = model(images)

@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...i18n import _
 from . import compat, datasets
 
 MAX_OBJECTS = 5_000
@@ -489,10 +490,13 @@ class Recorder:
         scopes = []
         for view in self.views:
             merged = {**merged, **view["values"]}
-            where = f"cell {view['cell'] + 1}"
-            if view["line"] is not None:
-                where = f"line {view['line']} of {where}"
-            scopes.append((f"after {where}", merged))
+            if view["line"] is None:
+                where = _("after cell {cell}").format(cell=view["cell"] + 1)
+            else:
+                where = _("after line {line} of cell {cell}").format(
+                    line=view["line"], cell=view["cell"] + 1
+                )
+            scopes.append((where, merged))
         return scopes[::-1]
 
     def root_modules(self) -> list[Any]:
@@ -500,7 +504,7 @@ class Recorder:
         import torch
 
         children: set[int] = set()
-        for module, _ in self.modules:
+        for module, _cell in self.modules:
             for child in module.modules():
                 if child is not module:
                     children.add(id(child))

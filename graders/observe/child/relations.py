@@ -34,8 +34,7 @@ class Relation:
 
 def _leaves(inputs: dict[str, Any], roles: tuple[str, ...]) -> dict[str, Any]:
     return {
-        role: value.detach().clone().requires_grad_(role in roles)
-        for role, value in inputs.items()
+        role: value.detach().clone().requires_grad_(role in roles) for role, value in inputs.items()
     }
 
 

@@ -16,6 +16,7 @@ import itertools
 import math
 from typing import Any
 
+from ...i18n import _
 from ..protocol import ScriptParams
 from .locate import fits, lookup_in
 from .recorder import Recorder
@@ -94,9 +95,9 @@ def _input_sets(
     found = []
     for choice in itertools.islice(itertools.product(*options), 5000):
         sizes: dict[str, int] | None = {}
-        for (_, tensor), shape in zip(choice, relation.inputs.values()):
+        for (_name, tensor), shape in zip(choice, relation.inputs.values()):
             sizes = fits(shape, tensor, sizes) if sizes is not None else None
-        if sizes is not None and len({n for n, _ in choice}) == len(choice):
+        if sizes is not None and len({n for n, _tensor in choice}) == len(choice):
             found.append(dict(zip(relation.inputs, choice)))
             if len(found) >= MAX_COMBINATIONS:
                 break
@@ -148,7 +149,7 @@ def _states(
     values = {role: tensor for role, (_, tensor) in inputs.items()}
     student = {role: tensor for role, (_, tensor) in grads.items()}
     custom = params.custom_function
-    states = [] if custom else [("at the final values", values, student, False)]
+    states = [] if custom else [(_("at the final values"), values, student, False)]
     weights = relation.weights
     by_weight = {w: g for g, w in relation.gradients.items()}
     if weights and not custom and all(by_weight[w] in student for w in weights):
@@ -157,9 +158,13 @@ def _states(
             for weight in weights:
                 step = rate * student[by_weight[weight]].to(values[weight].dtype)
                 before[weight] = values[weight] + step.reshape(values[weight].shape)
-            states.append((f"before the last update w -= {rate:g} * grad", before, student, True))
+            last = _("before the last update w -= {rate:g} * grad").format(rate=rate)
+            states.append((last, before, student, True))
     if weights and params.recorded and all(tracked):
-        for moment in ("first", "last"):
+        for moment, when in (
+            ("first", _("at the first backward()")),
+            ("last", _("at the last backward()")),
+        ):
             before = dict(values)
             recorded = {}
             for weight, step in zip(weights, tracked):
@@ -167,7 +172,7 @@ def _states(
                 before[weight] = _as_tensor(value).to(values[weight].dtype)
                 recorded[by_weight[weight]] = _as_tensor(grad)
             descended = _descended(tracked) if moment == "first" else False
-            states.append((f"at the {moment} backward()", before, recorded, descended))
+            states.append((when, before, recorded, descended))
     return states
 
 
@@ -278,7 +283,7 @@ def probe_script(params: ScriptParams, namespace: dict[str, Any], recorder: Reco
     inputs_named = params.inputs
     compared = params.outputs
     rtol = params.rtol
-    scopes = recorder.scopes() or [("at the end", namespace)]
+    scopes = recorder.scopes() or [(_("at the end"), namespace)]
     best: dict[str, Any] | None = None
     for label, scope in scopes:
         results = {
@@ -315,7 +320,9 @@ def probe_script(params: ScriptParams, namespace: dict[str, Any], recorder: Reco
         shapes = ", ".join(
             f"{role} {tuple(shape)}".replace("'", "") for role, shape in relation.inputs.items()
         )
-        raise ScriptNotFound(f"no variables for {shapes} with sizes that agree")
+        raise ScriptNotFound(
+            _("no variables for {shapes} with sizes that agree").format(shapes=shapes)
+        )
     return best
 
 
@@ -338,7 +345,7 @@ def _record(
 ) -> dict[str, Any]:
     names = ", ".join(f"`{name}`" for name, _ in inputs.values())
     return {
-        "where": f"the script's {names} ({scope})",
+        "where": _("the script's {names} ({scope})").format(names=names, scope=scope),
         "state": state,
         "found": {role: name for role, (name, _) in grads.items()},
         "errors": {role: (e if e != float("inf") else "inf") for role, e in errors.items()},
