@@ -20,7 +20,6 @@ from ..i18n import _, ngettext
 from ..judge.verdict import GRADER_ERROR, MANUAL, NOT_GRADED, PASS
 from ..score import CheckResult, SubmissionResult
 from .files import write_atomic
-from .html import incomplete_note
 
 LMS_CSV = "lms-import.csv"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -144,7 +143,7 @@ def _comment(result: SubmissionResult) -> str:
     if result.grader_error:
         parts.append(_("Not graded: grader error: {error}").format(error=result.grader_error))
     elif result.grader_errors:
-        parts.append(incomplete_note(result))
+        parts.append(result.incomplete())
     pending = sum(question.pending_manual for question in result.questions)
     if pending:
         parts.append(_("{points} more points for the TA").format(points=f"{pending:g}"))

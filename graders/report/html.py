@@ -89,18 +89,6 @@ def _page(title: str, body: str) -> str:
     )
 
 
-def incomplete_note(result: SubmissionResult) -> str:
-    """Why the total is incomplete, in the reader's language ("" when complete)."""
-    count = result.grader_errors
-    if result.grader_error:
-        return _("not graded: grader error")
-    if not count:
-        return ""
-    return ngettext(
-        "{count} check not graded: grader error", "{count} checks not graded: grader error", count
-    ).format(count=count)
-
-
 def _status_label(status: str) -> str:
     labels = {
         PASS: _("passed"),
@@ -172,7 +160,7 @@ def _total_line(result: SubmissionResult) -> str:
     total = _("Score: {score} / {max_score}").format(
         score=_points(result.score), max_score=_points(result.max_score)
     )
-    incomplete = incomplete_note(result)
+    incomplete = result.incomplete()
     extra = [incomplete] if incomplete else []
     if result.public_only:
         extra.append(_("public checks only"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..i18n import localized, ngettext
+from ..i18n import _, localized, ngettext
 from ..judge.verdict import GRADER_ERROR, Verdict
 from ..rubric.models import Question
 
@@ -97,9 +97,12 @@ class SubmissionResult:
         return found
 
     def incomplete(self) -> str:
-        """Why the total is incomplete ("2 checks not graded: grader error"), or ""."""
+        """Why the total is incomplete ("2 checks not graded: grader error"; "not graded:
+        grader error" when the whole submission was not), or ""."""
         count = self.grader_errors
-        if not count and not self.grader_error:
+        if self.grader_error:
+            return _("not graded: grader error")
+        if not count:
             return ""
         return ngettext(
             "{count} check not graded: grader error",
