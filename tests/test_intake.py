@@ -103,18 +103,27 @@ def summary(result: Intake, scratch: Path) -> list[tuple]:
             ["Jane Doe_777_assignsubmission_onlinetext_"],
             Key("Jane Doe", name="Jane Doe", lms_id="777"),
         ),
-        (["lastname_firstname_12345_67890_hw1"], Key("lastname_firstname", lms_id="12345")),
-        (["kimminsu_late_12345_67890_hw1-1"], Key("kimminsu", lms_id="12345", resubmission=1)),
-        (["kimminsu_12345_67890_my-hw1-2"], Key("kimminsu", lms_id="12345", resubmission=2)),
+        (
+            ["lastname_firstname_12345_67890_hw1"],
+            Key("lastname_firstname", lms_id="12345", file="hw1"),
+        ),
+        (
+            ["kimminsu_late_12345_67890_hw1-1"],
+            Key("kimminsu", lms_id="12345", resubmission=1, file="hw1"),
+        ),
+        (
+            ["kimminsu_12345_67890_my-hw1-2"],
+            Key("kimminsu", lms_id="12345", resubmission=2, file="my-hw1"),
+        ),
         (
             ["HW_1_s20231234_attempt_2026-03-01-10-20-30_hw1"],
-            Key("s20231234", attempt="2026-03-01-10-20-30"),
+            Key("s20231234", attempt="2026-03-01-10-20-30", file="hw1"),
         ),
         (
             ["HW1_s20231234_attempt_2026-03-01-10-20-30"],
             Key("s20231234", attempt="2026-03-01-10-20-30"),
         ),
-        (["parkjisoo_12350_67900_hw1", "hw1"], Key("parkjisoo", lms_id="12350")),
+        (["parkjisoo_12350_67900_hw1", "hw1"], Key("parkjisoo", lms_id="12350", file="hw1")),
         (["kim", "hw1"], Key("kim")),
         (["Kim Min-su (2)"], Key("Kim_Min-su_2")),
     ],
@@ -182,6 +191,35 @@ def test_moodle_entries_match_the_roster_by_participant_id_and_by_name(tmp_path:
         ("2023003", "DOE jane", ()),
     ]
     assert result.missing == []
+
+
+def test_files_canvas_listed_apart_are_graded_together_under_the_students_names(
+    tmp_path: Path,
+) -> None:
+    uses_utils = nbformat.writes(new_notebook(cells=[new_code_cell("from utils import f")]))
+    first = "kimminsu_12345_501_hw1.ipynb"
+    download = make_zip(
+        tmp_path / "submissions.zip",
+        {
+            first: NOTEBOOK,
+            "kimminsu_late_12345_503_hw1-1.ipynb": uses_utils,
+            "kimminsu_12345_502_utils.py": "def f():\n    return 1\n",
+            "lee_12346_504_hw1.ipynb": NOTEBOOK,
+            "lee_12346_505_notes.py": "x = 1\n",  # not imported: not one submission
+        },
+    )
+    scratch = tmp_path / "scratch"
+    kim, *lee = intake([download], scratch).entries
+    assert sorted(p.name for p in kim.path.iterdir()) == ["hw1.ipynb", "utils.py"]
+    assert (kim.path / "hw1.ipynb").read_text() == uses_utils  # the resubmission
+    assert kim.notes == (
+        f"handed in as separate files, graded together: "
+        f"{download}/kimminsu_12345_502_utils.py, {download}/kimminsu_late_12345_503_hw1-1.ipynb",
+        f"kept {download}/kimminsu_late_12345_503_hw1-1.ipynb, the latest resubmission; "
+        f"left out {download}/{first}",
+    )
+    assert [e.path.name for e in lee] == ["lee_12346_505_notes.py"]
+    assert lee[0].notes[0].startswith("kept ")  # two files that are not one submission
 
 
 def test_a_canvas_late_resubmission_is_kept_and_the_note_names_the_file_left_out(
@@ -551,8 +589,7 @@ def test_a_password_protected_archive_is_one_line(tmp_path: Path) -> None:
     patch_headers(download, flag=0x1)
     result = intake([download], tmp_path / "scratch")
     assert result.problems == [
-        f"{download}: password-protected; unpack it with its password and give the folder "
-        "instead"
+        f"{download}: password-protected; unpack it with its password and give the folder instead"
     ]
     assert result.entries == []
 

@@ -4,6 +4,7 @@ named in a note."""
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from .layouts import LAYOUTS, Key, file_safe, label, read_key
 from .roster import Roster, RosterStudent
 
 ARCHIVE_SUFFIX = ".zip"
+BUNDLED = "together"  # under scratch: the files of one student put back together
 
 
 # --- Output ---------------------------------------------------------------------------------
@@ -55,6 +57,7 @@ class _Found:
     path: Path  # what to grade
     labels: tuple[str, ...]  # its names, outermost first, from the archive or folder it was in
     shown: str  # its outermost file or folder, as the TA knows it (in its archive)
+    parts: tuple[str, ...] = ()  # the files an LMS listed apart, put back together here
 
 
 def _is_archive(path: Path) -> bool:
@@ -203,13 +206,40 @@ def intake(paths: list[Path], scratch: Path, roster: Roster | None = None) -> In
         for found in collector.submissions(path):
             candidate = _Candidate.of(found, roster)
             groups.setdefault(candidate.identity, []).append(candidate)
-    for group in groups.values():
-        group.sort(key=_Candidate.recency, reverse=True)
+    for number, (identity, group) in enumerate(groups.items()):
+        groups[identity] = _together(group, scratch / BUNDLED / str(number), roster)
+        groups[identity].sort(key=_Candidate.recency, reverse=True)
     ids = _student_ids({identity: group[0] for identity, group in groups.items()}, roster)
     entries = [_entry(group, ids[identity], roster) for identity, group in groups.items()]
     graded = {group[0].student.id for group in groups.values() if group[0].student}
     missing = [s for s in roster.students if s.id not in graded] if roster else []
     return Intake(sorted(entries, key=lambda entry: entry.student), missing, problems)
+
+
+def _together(group: list[_Candidate], folder: Path, roster: Roster | None) -> list[_Candidate]:
+    """One student's files that an LMS listed apart (Canvas and Blackboard name each uploaded
+    file on its own: `kim_123_456_hw1.ipynb`, `kim_123_457_utils.py`), copied under the names
+    the student gave them into `folder`, as one submission where they form one (a notebook
+    and the modules it imports, say); the latest of each name, the older ones left out."""
+    latest: dict[str, _Candidate] = {}
+    for candidate in sorted(group, key=_Candidate.recency):
+        name = candidate.key.file.casefold()
+        if name and candidate.found.path.is_file():
+            latest[name + candidate.found.path.suffix.casefold()] = candidate
+    if len(latest) < 2:
+        return group
+    folder.mkdir(parents=True)
+    for candidate in latest.values():
+        source = candidate.found.path
+        shutil.copy2(source, folder / (candidate.key.file + source.suffix))
+    if discover([folder]) != [folder]:  # not one submission: each is graded as it came
+        shutil.rmtree(folder)
+        return group
+    parts = tuple(sorted(c.found.shown for c in latest.values()))
+    entry = max(latest.values(), key=lambda c: (c.found.path.suffix == ".ipynb", c.recency()))
+    bundle = _Found(folder, entry.found.labels, entry.found.shown, parts)
+    bundled = {id(c) for c in latest.values()}
+    return [_Candidate.of(bundle, roster), *(c for c in group if id(c) not in bundled)]
 
 
 def _student_ids(kept: dict[str, _Candidate], roster: Roster | None) -> dict[str, str]:
@@ -237,6 +267,13 @@ def _entry(group: list[_Candidate], student: str, roster: Roster | None) -> Targ
     """The entry of one student's submissions, the most recent first."""
     kept = group[0]
     notes = [_kept_note(kept, group[1:])] if len(group) > 1 else []
+    if kept.found.parts:
+        notes.insert(
+            0,
+            _("handed in as separate files, graded together: {files}").format(
+                files=", ".join(kept.found.parts)
+            ),
+        )
     if roster and kept.student is None:
         notes.append(_roster_note(kept))
     name = (kept.student.name if kept.student else None) or kept.key.name
@@ -256,15 +293,17 @@ def _kept_note(kept: _Candidate, left_out: list[_Candidate]) -> str:
     elif kept.mtime != runner_up.mtime:
         note = _("kept {kept}, the newest file; left out {left_out}")
     else:
-        note = _("kept {kept} of submissions equally recent, left out {left_out}; check which "
-                 "one to grade")
+        note = _(
+            "kept {kept} of submissions equally recent, left out {left_out}; check which "
+            "one to grade"
+        )
     return note.format(**names)
 
 
 def _roster_note(candidate: _Candidate) -> str:
     if candidate.matches:
-        return _("names {students} on the roster, not one of them; add an `lms_id` or `login` "
-                 "column to tell them apart").format(
-            students=", ".join(student.id for student in candidate.matches)
-        )
+        return _(
+            "names {students} on the roster, not one of them; add an `lms_id` or `login` "
+            "column to tell them apart"
+        ).format(students=", ".join(student.id for student in candidate.matches))
     return _("not on the roster")

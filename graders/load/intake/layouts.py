@@ -20,6 +20,7 @@ class Key:
     lms_id: str | None = None  # the LMS's user or participant id
     attempt: str = ""  # Blackboard's attempt time, sortable as text
     resubmission: int = 0  # Canvas's `-1`, `-2` after a resubmitted file's name
+    file: str = ""  # the name the student gave the file, where the LMS kept it (no suffix)
 
 
 @dataclass(frozen=True)
@@ -45,12 +46,14 @@ def _moodle(match: re.Match[str]) -> Key:
 def _canvas(match: re.Match[str]) -> Key:
     """`kimminsu_late_12345_67890_hw1-1` -> login kimminsu, user id 12345, resubmission 1."""
     resubmission = int(match["resubmission"] or 0)
-    return Key(text=match["login"], lms_id=match["user"], resubmission=resubmission)
+    return Key(
+        text=match["login"], lms_id=match["user"], resubmission=resubmission, file=match["file"]
+    )
 
 
 def _blackboard(match: re.Match[str]) -> Key:
     """`HW1_s20231234_attempt_2026-03-01-10-20-30_hw1` -> username s20231234, that attempt."""
-    return Key(text=match["user"], attempt=match["attempt"])
+    return Key(text=match["user"], attempt=match["attempt"], file=match["file"] or "")
 
 
 LAYOUTS = (
@@ -62,13 +65,13 @@ LAYOUTS = (
     Layout(
         "canvas",
         re.compile(
-            r"(?P<login>.+?)(?i:_late)?_(?P<user>\d+)_\d+_.+?(?:-(?P<resubmission>\d+))?"
+            r"(?P<login>.+?)(?i:_late)?_(?P<user>\d+)_\d+_(?P<file>.+?)(?:-(?P<resubmission>\d+))?"
         ),
         _canvas,
     ),
     Layout(
         "blackboard",
-        re.compile(r".+?_(?P<user>[^_]+)_attempt_(?P<attempt>\d{4}(?:-\d\d){5})(?:_.*)?"),
+        re.compile(r".+?_(?P<user>[^_]+)_attempt_(?P<attempt>\d{4}(?:-\d\d){5})(?:_(?P<file>.*))?"),
         _blackboard,
     ),
 )
@@ -94,4 +97,3 @@ def file_safe(text: str) -> str:
 def label(path: Path) -> str:
     """The name a submission path carries: a file's without its suffix, a folder's."""
     return unicodedata.normalize("NFC", path.stem if path.is_file() else path.name)
-
