@@ -1,6 +1,8 @@
 """The `grade` command.
 
-grade PATH... [--assignment ID] [--out DIR]    grade submissions (TA)
+grade PATH... [--out DIR] [--roster FILE.csv] [--lang ko|en]
+                                               grade submissions, folders or LMS .zip
+                                               downloads; with --out, resumable (TA)
 grade --self [PATH] [--assignment ID] [--bundle FILE]
                                                public checks only (student)
 grade rejudge OUT                              judge a graded class again under the
