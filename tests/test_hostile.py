@@ -31,6 +31,10 @@ PORT = 47813  # opens_sockets.py tries to reach a listener here
 CELL_TIMEOUT = 5
 HONEST = 27.22  # submissions_example/cnn-basics/partial.py, as the README says
 
+# What the feedback says where the honest softmax of Q4 is credited, and where none is found.
+CREDITED = "`softmax_q4`: [0.1325, 0.6563, 0.08891, 0.1223]: correct"
+NOT_FOUND = "not found: no numeric value named `softmax_q4`"
+
 # student -> (total it earns honestly, a phrase its feedback must carry)
 EXPECTED: dict[str, tuple[float, str]] = {
     "loop_forever": (6, "time limit of 5 s"),  # the cell after the loop still runs
@@ -45,14 +49,14 @@ EXPECTED: dict[str, tuple[float, str]] = {
     "huge_answer": (0, "no numeric value named `softmax_q4`"),
     "opens_sockets": (0, "network access is disabled while grading"),
     "installs_packages": (0, "returned non-zero exit status"),
-    "runs_commands": (6, ""),
-    "reads_secrets": (0, ""),
+    "runs_commands": (6, CREDITED),
+    "reads_secrets": (0, NOT_FOUND),  # it found nothing to copy
     "writes_outside": (6, "Permission denied"),
-    "changes_cwd_and_env": (6, ""),
-    "prints_results": (0, ""),
-    "writes_results": (0, ""),
+    "changes_cwd_and_env": (6, CREDITED),
+    "prints_results": (0, NOT_FOUND),  # a printed "70 / 70" is no answer
+    "writes_results": (0, NOT_FOUND),
     "exits_early": (0, "ended early"),
-    "kills_parent": (6, ""),
+    "kills_parent": (6, CREDITED),
     "tampers_with_fds": (0, "wrote to the grader's private channel"),
     "monkeypatches": (2, "`softmax_q4`: found [0.25"),  # a distribution, but not the softmax
     "fakes_answers": (1, "found 0.123, which is not the expected value"),
@@ -60,10 +64,10 @@ EXPECTED: dict[str, tuple[float, str]] = {
     "empty": (0, "holds no code"),
     "junk": (0, "not UTF-8 text"),
     "invalid_json": (0, "not a valid notebook"),
-    "nbformat3": (6, ""),
+    "nbformat3": (6, CREDITED),
     "huge": (0, "too large to grade"),
     "latin1": (0, "not UTF-8 text"),
-    "제출_파일_1": (6, ""),
+    "제출_파일_1": (6, CREDITED),
     "two_notebooks": (0, "cannot tell which file to run"),
 }
 
