@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 from ..i18n import _
-from ..judge.verdict import GRADER_ERROR, MANUAL, NOT_GRADED, PASS
+from ..judge.verdict import FAIL, GRADER_ERROR, MANUAL, NOT_GRADED, PARTIAL, PASS
 from ..score import SubmissionResult
 
-MARKS = {PASS: "✔", MANUAL: "✎", NOT_GRADED: "–", GRADER_ERROR: "⚠"}
+MARKS = {PASS: "✔", PARTIAL: "◐", FAIL: "✘", MANUAL: "✎", NOT_GRADED: "–", GRADER_ERROR: "⚠"}
+
+
+def status_label(status: str) -> str:
+    """A check's status (`pass`, `fail`, ...) as the reader's language names it."""
+    labels = {
+        PASS: _("passed"),
+        PARTIAL: _("partly right"),
+        FAIL: _("not passed"),
+        MANUAL: _("for the TA"),
+        NOT_GRADED: _("not graded"),
+        GRADER_ERROR: _("grader error"),
+    }
+    return labels.get(status, status)
 
 
 def feedback_markdown(result: SubmissionResult, show_detail: bool = False) -> str:
@@ -45,7 +58,7 @@ def feedback_markdown(result: SubmissionResult, show_detail: bool = False) -> st
             state.append(_("incomplete: grader error"))
         lines += [f"## {question.id}: {question.title} ({', '.join(state)})", ""]
         for check in question.checks:
-            mark = MARKS.get(check.status, "✘")
+            mark = MARKS[check.status]
             points = f"{check.score:g}/{check.max_score:g}" if check.scored else _("TA")
             if check.status == GRADER_ERROR:
                 points = _("not graded")

@@ -19,16 +19,16 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..i18n import _, language, ngettext
-from ..judge.verdict import FAIL, GRADER_ERROR, MANUAL, NOT_GRADED, PARTIAL, PASS
+from ..judge.verdict import GRADER_ERROR, NOT_GRADED
 from ..score import CheckResult, QuestionResult, SubmissionResult
 from ..score.scoring import OUTPUT_KEPT
+from .feedback import MARKS, status_label
 from .files import write_atomic
 
 SUMMARY = "summary.html"
 FIGURES = "summary"
 TOTAL_FIGURE = "_total.png"  # a question id never starts with "_"
 HARDEST_SHOWN = 10
-MARKS = {PASS: "✔", PARTIAL: "◐", FAIL: "✘", MANUAL: "✎", NOT_GRADED: "–", GRADER_ERROR: "⚠"}
 
 STYLE = """
 :root { color-scheme: light dark; --pass: #1a7f37; --fail: #cf222e; --warn: #9a6700;
@@ -89,18 +89,6 @@ def _page(title: str, body: str) -> str:
     )
 
 
-def _status_label(status: str) -> str:
-    labels = {
-        PASS: _("passed"),
-        PARTIAL: _("partly right"),
-        FAIL: _("not passed"),
-        MANUAL: _("for the TA"),
-        NOT_GRADED: _("not graded"),
-        GRADER_ERROR: _("grader error"),
-    }
-    return labels.get(status, status)
-
-
 # --- a student's feedback -------------------------------------------------------------------
 
 
@@ -115,8 +103,8 @@ def _check_item(check: CheckResult) -> str:
         )
     hidden = check.visibility != "public"
     parts = [
-        f'<span class="mark" role="img" aria-label="{_e(_status_label(check.status))}" '
-        f'title="{_e(_status_label(check.status))}">{_e(MARKS.get(check.status, "✘"))}</span>',
+        f'<span class="mark" role="img" aria-label="{_e(status_label(check.status))}" '
+        f'title="{_e(status_label(check.status))}">{_e(MARKS[check.status])}</span>',
         f'<span class="points">{_e(points)}</span>',
         f"<b>{_e(check.title)}</b>" if check.title else "",
         f"<code>{_e(check.id)}</code>",

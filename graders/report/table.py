@@ -7,8 +7,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..i18n import _, ngettext
-from ..judge.verdict import FAIL, GRADER_ERROR, MANUAL, NOT_GRADED, PARTIAL, PASS
+from ..judge.verdict import GRADER_ERROR, PASS
 from ..score import SubmissionResult
+from .feedback import status_label
 
 
 def results_table(
@@ -53,19 +54,6 @@ def status(result: SubmissionResult) -> str:
     return _("{count} cell error(s)").format(count=failed) if failed else _("ok")
 
 
-def status_word(status: str) -> str:
-    """A check's status (`pass`, `fail`, ...) as the reader's language names it."""
-    words = {
-        PASS: _("pass"),
-        PARTIAL: _("partial"),
-        FAIL: _("fail"),
-        NOT_GRADED: _("not_graded"),
-        MANUAL: _("manual"),
-        GRADER_ERROR: _("grader_error"),
-    }
-    return words.get(status, status)
-
-
 def print_checks(console: Console, result: SubmissionResult, show_detail: bool = False) -> None:
     """Every check of one submission with its message (the self-check view)."""
     for question in result.questions:
@@ -74,14 +62,12 @@ def print_checks(console: Console, result: SubmissionResult, show_detail: bool =
             f"{question.score:g}/{question.max_score:g}"
         )
         for check in question.checks:
-            colour = (
-                "green" if check.status == PASS else "yellow" if not check.scored else "red"
-            )
+            colour = "green" if check.status == PASS else "yellow" if not check.scored else "red"
             points = f"{check.score:g}/{check.max_score:g}" if check.scored else _("TA")
             if check.status == GRADER_ERROR:
                 colour, points = "bold red", _("not graded")
             console.print(
-                f"  [{colour}]{status_word(check.status):>10}[/{colour}] {escape(check.id)} "
+                f"  [{colour}]{status_label(check.status):>12}[/{colour}] {escape(check.id)} "
                 f"({points}) {escape(check.message)}",
                 highlight=False,
             )
