@@ -118,15 +118,9 @@ class Batch:
         if progress:
             progress.start(len(steps), 0)
         for step in steps:
-            if step.action == RUN:
-                continue
-            if progress:
-                progress.begin(step.target.student)
-            entry = step.stored if step.action == REUSE else self._rejudged(step)
-            self._keep(entry, step)
-            results[step.target.student], actions[step.target.student] = entry.result, step.action
-            if progress:
-                progress.end(entry.result, step.action)
+            if step.action != RUN:
+                results[step.target.student] = self._settled(step, progress)
+                actions[step.target.student] = step.action
         to_run = [s for s in steps if s.action == RUN]
         with ThreadPoolExecutor(max_workers=max(1, self.grader.options.workers)) as pool:
             pending: dict[Future, Step] = {}
@@ -161,8 +155,9 @@ class Batch:
 
     def rejudge_stored(self, progress: Progress | None = None) -> tuple[Outcome, dict[str, str]]:
         """Judge every stored entry again under the grader's rubric without running anything,
-        and without reading the submissions' files (they may be gone). Returns the outcome and,
-        by student, why an entry needs a new run (it keeps its stored result meanwhile)."""
+        and without reading the submissions' files (they may be gone). Returns the outcome
+        (`run`: needs a new run, which it did not get) and, by student, why an entry needs a
+        new run (it keeps its stored result meanwhile)."""
         started = time.monotonic()
         results: dict[str, SubmissionResult] = {}
         actions: dict[str, str] = {}
@@ -172,19 +167,26 @@ class Batch:
         for student, stored in sorted(self.entries.items()):
             target = Target(Path(stored.path), student, stored.name, tuple(stored.intake_notes))
             step = self._stored_step(target, stored)
-            if progress:
-                progress.begin(student)
-            if step.action == RUN:
+            actions[student] = step.action
+            if step.action == RUN:  # its stored result stands meanwhile
                 needs_run[student] = _why_run(stored, step, self.run_key)
-                entry = stored
+                results[student] = stored.result
+                if progress:
+                    progress.end(stored.result, REUSE)
             else:
-                entry = stored if step.action == REUSE else self._rejudged(step)
-                self._keep(entry, step)
-            results[student] = entry.result
-            actions[student] = REUSE if step.action == RUN else step.action
-            if progress:
-                progress.end(entry.result, actions[student])
+                results[student] = self._settled(step, progress)
         return Outcome(list(results.values()), actions, time.monotonic() - started), needs_run
+
+    def _settled(self, step: Step, progress: Progress | None) -> SubmissionResult:
+        """A step that runs nothing: its stored result kept, or judged again; kept."""
+        if progress:
+            progress.begin(step.target.student)
+        entry = step.stored if step.action == REUSE else self._rejudged(step)
+        assert entry is not None
+        self._keep(entry, step)
+        if progress:
+            progress.end(entry.result, step.action)
+        return entry.result
 
     def _graded(self, target: Target) -> tuple[Submission, SubmissionResult, RunResult | None]:
         submission = read_submission(target.path)

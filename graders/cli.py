@@ -415,8 +415,9 @@ def _grade_group(
     grader = Grader(assignment, options)
     question_ids = [q.id for q in grader.rubric.questions]
     if out is not None:
-        save_options(out, assignment.id, options, [asdict(s) for s in missing])
-        writer = _class_reports(out, grader, [asdict(s) for s in missing])
+        absent = [asdict(student) for student in missing]
+        save_options(out, assignment.id, options, absent)
+        writer = _class_reports(out, grader, absent)
         batch = Batch(grader, out, on_change=writer.changed)
         for problem in batch.journal.problems:
             errors.print(_("warning: {line}").format(line=problem), markup=False)
@@ -594,7 +595,7 @@ def _cmd_rejudge(args: argparse.Namespace) -> int:
             ).format(
                 assignment=assignment_id,
                 rejudged=outcome.count(REJUDGE),
-                unchanged=outcome.count(REUSE) - len(needs_run),
+                unchanged=outcome.count(REUSE),
                 seconds=outcome.seconds,
                 folder=folder,
             )

@@ -268,16 +268,14 @@ class Grader:
             ), None
         if submission.error:
             return self._unreadable(submission), None
-        expectations = self._learnt_expectations()
+        self._learnt_expectations()
         if self._expectations_fault is not None:
             return self._grader_failed(submission, *self._expectations_fault), None
-        result = None
         try:
             result = self.observe(submission, self.routing, self.options.budget)
-            return self.judge(submission, result, self.routing, expectations), result
         except Exception as exc:  # noqa: BLE001 - one submission's grader error, not the batch's
-            failed = self._grader_failed(submission, _describe(exc), traceback.format_exc())
-            return failed, None
+            return self._grader_failed(submission, _describe(exc), traceback.format_exc()), None
+        return self._judged(submission, lambda: result), result
 
     def stale_questions(self, observation: Observation) -> list[str]:
         """The questions whose checks ask for a probe the stored run was never asked."""
@@ -295,12 +293,16 @@ class Grader:
     def rejudge(self, submission: Submission, observation: Observation) -> SubmissionResult:
         """Judge stored observations again, under this rubric, without running anything; the
         caller has made sure `stale_questions(observation)` is empty."""
+        return self._judged(submission, lambda: observation.run_result(self.routing))
+
+    def _judged(self, submission: Submission, run: Callable[[], RunResult]) -> SubmissionResult:
+        """`submission` judged from the run `run` gives; a failure of the grader's own code
+        (the expectations, or judging) makes the result a grader error, with the traceback."""
         expectations = self._learnt_expectations()
         if self._expectations_fault is not None:
             return self._grader_failed(submission, *self._expectations_fault)
         try:
-            run = observation.run_result(self.routing)
-            return self.judge(submission, run, self.routing, expectations)
+            return self.judge(submission, run(), self.routing, expectations)
         except Exception as exc:  # noqa: BLE001 - one submission's grader error, not the batch's
             return self._grader_failed(submission, _describe(exc), traceback.format_exc())
 

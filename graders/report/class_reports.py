@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Protocol
 
 from ..score import SubmissionResult
-from .files import write_atomic, write_feedback, write_gradebook
+from .files import write_feedback, write_gradebook
 from .gradescope import write_gradescope, write_lms_csv
-from .html import feedback_html, write_html_reports
+from .html import write_feedback_html, write_html_reports
 
 
 class Graded(Protocol):
@@ -52,8 +52,7 @@ class ClassReports:
         """`student`'s result was kept: write their feedback and the gradebook."""
         entry = entries[student]
         write_feedback(self.out_dir, entry.result)
-        page = self.out_dir / "feedback" / f"{student}.html"
-        write_atomic(page, feedback_html(entry.result, entry.name))
+        write_feedback_html(self.out_dir, entry.result, entry.name)
         write_gradebook(self.out_dir, self.assignment, self.question_ids, self.results(entries))
 
     def finish(self, entries: Mapping[str, Graded]) -> list[Path]:

@@ -452,6 +452,13 @@ def summary_html(
     return _summary(assignment, questions, results, figures_dir)[0]
 
 
+def write_feedback_html(out_dir: Path, result: SubmissionResult, name: str | None) -> Path:
+    """Write feedback/<student>.html; return its path."""
+    path = out_dir / "feedback" / f"{result.student}.html"
+    write_atomic(path, feedback_html(result, name))
+    return path
+
+
 def write_html_reports(
     out_dir: Path,
     assignment: str,
@@ -462,11 +469,7 @@ def write_html_reports(
     """Write feedback/<student>.html for each submission, summary.html and its figures
     under summary/, each atomically; return the paths written."""
     names = names or {}
-    written = []
-    for result in results:
-        path = out_dir / "feedback" / f"{result.student}.html"
-        write_atomic(path, feedback_html(result, names.get(result.student)))
-        written.append(path)
+    written = [write_feedback_html(out_dir, r, names.get(r.student)) for r in results]
     page, figures = _summary(assignment, questions, results, out_dir / FIGURES)
     write_atomic(out_dir / SUMMARY, page)
     return [*written, out_dir / SUMMARY, *figures]

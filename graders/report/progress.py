@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
@@ -15,12 +13,13 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from ..batch import REJUDGE, REUSE, RUN
 from ..i18n import _
 from ..score import SubmissionResult
 
 
 def _action(action: str) -> str:
-    words = {"reuse": _("kept"), "rejudge": _("re-judged"), "run": _("graded")}
+    words = {REUSE: _("kept"), REJUDGE: _("re-judged"), RUN: _("graded")}
     return words.get(action, action)
 
 
@@ -31,17 +30,15 @@ class BatchProgress:
     def __init__(self, console: Console, label: str) -> None:
         self.console = console
         self.label = label
-        self.live = console.is_terminal
         self.current: list[str] = []
         self.faults = 0
         self.done = 0
         self.total = 0
-        self.started = time.monotonic()
         self.bar: Progress | None = None
         self.task = None
 
     def __enter__(self) -> BatchProgress:
-        if self.live:
+        if self.console.is_terminal:
             self.bar = Progress(
                 TextColumn("[bold]{task.description}"),
                 BarColumn(),
@@ -96,7 +93,7 @@ class BatchProgress:
                 score=result.score,
                 max=result.max_score,
                 action=_action(action),
-                seconds=result.seconds if action == "run" else 0.0,
+                seconds=result.seconds if action == RUN else 0.0,
             )
             + fault,
             markup=False,
