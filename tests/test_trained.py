@@ -89,7 +89,7 @@ def test_missing_data_is_not_graded_with_the_fix(tmp_path: Path, monkeypatch, ca
     monkeypatch.setenv("GRADE_DATA_DIR", str(tmp_path / "empty-root"))
     assert main(["verify", "cnn-basics"]) == 1
     out = capsys.readouterr().out
-    assert "not_graded accuracy" in out
+    assert "not graded accuracy" in out
     assert "CIFAR-10 is not in the data root" in out and "grade data prepare" in out
 
 
