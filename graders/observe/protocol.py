@@ -71,6 +71,15 @@ CELL_END = "cell_end"
 PROBE = "probe"
 DONE = "done"
 
+# What a CELL_END record shows of the cell: the end of what it printed (`output`) and the
+# figures it drew (`figures`, base64 PNGs; `figures_skipped` counts those not kept). The
+# child keeps to these bounds and the parent holds every record to them.
+CELL_OUTPUT_KEPT = 4000  # characters: the last ones the cell wrote to sys.stdout
+FIGURES_PER_CELL = 4  # the first ones the cell drew
+FIGURES_PER_RUN = 40  # the first ones of the whole run (the journal keeps them all)
+FIGURE_BYTES = 150_000  # one PNG, before base64
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
 # -- the probes' parameters ---------------------------------------------------
 
 Fixture = Any  # a JSON description of a grader-built argument (see `child.fixtures`)

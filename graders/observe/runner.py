@@ -8,6 +8,8 @@ and kills the whole process tree when one runs out.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
 import json
 import os
@@ -27,9 +29,23 @@ from typing import Any
 from ..i18n import _, language
 from . import cgroup
 from .limits import Limits
-from .protocol import CELL_END, CELL_START, DONE, HELLO, PROBE, Plan, result_problem
+from .protocol import (
+    CELL_END,
+    CELL_OUTPUT_KEPT,
+    CELL_START,
+    DONE,
+    FIGURE_BYTES,
+    FIGURES_PER_CELL,
+    FIGURES_PER_RUN,
+    HELLO,
+    PNG_MAGIC,
+    PROBE,
+    Plan,
+    result_problem,
+)
 
 MAX_CHANNEL_BYTES = 256 << 20
+_BASE64_CHARS = 4 * -(-FIGURE_BYTES // 3)  # the base64 length of FIGURE_BYTES
 
 
 @dataclass
@@ -40,6 +56,9 @@ class CellOutcome:
     seconds: float = 0.0
     skipped_magics: list[str] = field(default_factory=list)
     compat: list[str] = field(default_factory=list)  # notes of the compatibility measures used
+    output: str = ""  # the end of what the cell printed
+    figures: list[str] = field(default_factory=list)  # the figures it drew, base64 PNGs
+    figures_skipped: int = 0  # figures it drew that were not kept
 
 
 @dataclass
@@ -208,6 +227,39 @@ def _held_to_contract(probe: str, record: dict[str, Any]) -> dict[str, Any]:
     return {"ok": False, "grader_error": True, "error": problem, "seconds": record.get("seconds")}
 
 
+def kept_output(claimed: Any) -> str:
+    """A CELL_END record's `output` held to the protocol: text, at most its last
+    `CELL_OUTPUT_KEPT` characters, and writable as UTF-8."""
+    if not isinstance(claimed, str):
+        return ""
+    return claimed[-CELL_OUTPUT_KEPT:].encode("utf-8", "replace").decode("utf-8")
+
+
+def kept_figures(claimed: Any, skipped: Any) -> tuple[list[str], int]:
+    """A CELL_END record's `figures` and `figures_skipped` held to the protocol: at most
+    `FIGURES_PER_CELL` base64 PNGs of at most `FIGURE_BYTES` each; whatever else it claims
+    is counted as not kept."""
+    figures = claimed if isinstance(claimed, list) else []
+    kept: list[str] = []
+    for figure in figures:
+        if len(kept) == FIGURES_PER_CELL:
+            break
+        if _is_png(figure):
+            kept.append(figure)
+    counted = skipped if type(skipped) is int and skipped >= 0 else 0
+    return kept, counted + len(figures) - len(kept)
+
+
+def _is_png(figure: Any) -> bool:
+    if not isinstance(figure, str) or len(figure) > _BASE64_CHARS:
+        return False
+    try:
+        data = base64.b64decode(figure, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return data.startswith(PNG_MAGIC) and len(data) <= FIGURE_BYTES
+
+
 def _run_child(plan: Plan, limits: Limits, scratch: str, group: cgroup.Cgroup | None) -> RunResult:
     read_fd, write_fd = os.pipe()
     started = time.monotonic()
@@ -337,6 +389,9 @@ class _Session:
             self.running_cell = int(record["index"])
         elif event == CELL_END:
             index = int(record.pop("index"))
+            figures, skipped = kept_figures(record.get("figures"), record.get("figures_skipped"))
+            room = max(0, FIGURES_PER_RUN - sum(len(c.figures) for c in self.cells.values()))
+            figures, skipped = figures[:room], skipped + len(figures[room:])
             self.cells[index] = CellOutcome(
                 index=index,
                 **{
@@ -344,6 +399,9 @@ class _Session:
                     for k in ("status", "error", "seconds", "skipped_magics", "compat")
                     if k in record
                 },
+                output=kept_output(record.get("output")),
+                figures=figures,
+                figures_skipped=skipped,
             )
             self.running_cell = None
         elif event == PROBE:

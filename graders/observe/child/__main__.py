@@ -97,9 +97,10 @@ def main() -> None:
     channel.send(HELLO, limits=applied, pid=os.getpid())
 
     from . import compat
-    from .cells import CellTimeout, IPythonStub, display, raise_timeout, run_cell
+    from .cells import CellTimeout, IPythonStub, StdoutTee, display, raise_timeout, run_cell
     from .datasets import DataUnavailable
     from .faults import failure_record
+    from .figures import Figures
     from .probes import Context, NotFound, StudentFault, answer
     from .recorder import Recorder
 
@@ -108,6 +109,9 @@ def main() -> None:
     recorder = Recorder(data_root=plan.data_root, catalogue=plan.datasets, budget=plan.budget)
     recorder.install()
     compat.install(plan.notebook)
+    figures = Figures(plan.notebook)
+    figures.install()
+    output = StdoutTee(sys.stdout)
     namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
     stub = IPythonStub(namespace)
     namespace.update(get_ipython=lambda: stub, display=display)
@@ -117,7 +121,9 @@ def main() -> None:
 
     for index, source in enumerate(plan.cells):
         channel.send(CELL_START, index=index, time=time.time())
+        started = time.monotonic()
         recorder.cell = index
+        figures.begin()
         outcome = run_cell(
             index,
             source,
@@ -125,6 +131,7 @@ def main() -> None:
             plan.cell_timeout,
             plan.notebook,
             stub,
+            output,
             after_statement=functools.partial(recorder.after_statement, index, namespace),
         )
         try:
@@ -134,6 +141,8 @@ def main() -> None:
         if os.getpid() != channel.pid:
             os._exit(0)  # a copy the submission forked ends with the cell that forked it
         _restore(original_builtins)
+        room = plan.cell_timeout - (time.monotonic() - started)  # within the cell's hard limit
+        outcome["figures"], outcome["figures_skipped"] = figures.end(room)
         channel.send(CELL_END, index=index, **outcome)
 
     recorder.cell = len(plan.cells)
@@ -163,8 +172,11 @@ def main() -> None:
         result["seconds"] = round(time.monotonic() - started, 3)
         channel.send(PROBE, id=request.id, **result)
     channel.send(DONE)
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr, output):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001 - a stream the submission closed or replaced
+            pass
     os._exit(0)
 
 

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ...i18n import _
+from ..protocol import CELL_OUTPUT_KEPT
 from . import compat
 
 MAX_SKIPPED = 20
@@ -194,6 +195,56 @@ def _run_source(source: str, namespace: dict[str, Any]) -> Any:
     return None
 
 
+class StdoutTee:
+    """Stands in for `sys.stdout`: every write goes through to the real stream unchanged,
+    and the last `CELL_OUTPUT_KEPT` characters of the running cell are kept."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self._parts: list[str] = []
+        self._length = 0
+
+    def begin(self) -> None:
+        """A cell starts: nothing kept yet, and this tee is `sys.stdout` again unless the
+        submission put a stream of its own there (which may write to this one)."""
+        self._parts, self._length = [], 0
+        if sys.stdout is self._stream or sys.stdout is sys.__stdout__:
+            sys.stdout = self
+
+    def take(self) -> str:
+        """The end of what the running cell wrote."""
+        text = "".join(self._parts)[-CELL_OUTPUT_KEPT:]  # the real stream took only text
+        self._parts, self._length = [], 0
+        return text
+
+    def write(self, text: str) -> int:
+        written = self._stream.write(text)
+        try:  # keeping must never fail the submission's write
+            self._parts.append(text)
+            self._length += len(text)
+            if self._length > 2 * CELL_OUTPUT_KEPT:
+                self._parts = ["".join(self._parts)[-CELL_OUTPUT_KEPT:]]
+                self._length = len(self._parts[0])
+        except Exception:  # noqa: BLE001
+            self._parts, self._length = [], 0
+        return written
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _flush_stdout(tee: StdoutTee) -> None:
+    """Flush what a cell printed, wherever `sys.stdout` points now (a stream the
+    submission closed or detached included)."""
+    for stream in (sys.stdout, tee):
+        with contextlib.suppress(Exception):
+            stream.flush()
+
+
 def display(*objects: Any, **kwargs: Any) -> None:
     """`IPython.display.display` without a front end: print the repr."""
     for obj in objects:
@@ -223,14 +274,17 @@ def run_cell(
     timeout: float,
     notebook: bool,
     shell: IPythonStub,
+    output: StdoutTee,
     after_statement: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     """Run one cell; return its status ("ok", "error", "timeout", "exit"), error, time,
-    the magics that did not run and the compatibility notes of what it used."""
+    the magics that did not run, the compatibility notes of what it used and the end of
+    what it printed (`output` keeps it)."""
     filename = f"<cell {index + 1}>"
     cell = _Cell(filename, namespace, display=notebook, after_statement=after_statement)
     shell.cell = cell
     compat.take_notes()
+    output.begin()
     started = time.monotonic()
     result: dict[str, Any] = {"status": "ok"}
     previous = signal.signal(signal.SIGALRM, raise_timeout)
@@ -251,7 +305,7 @@ def run_cell(
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-        sys.stdout.flush()
+        _flush_stdout(output)
         shell.cell = None
     failed = cell.error(finished=result["status"] == "ok")
     if failed and result["status"] == "ok":
@@ -262,5 +316,6 @@ def run_cell(
         compat.note("magic_skipped", ", ".join(f"`{s}`" for s in cell.skipped[:5]))
     result["skipped_magics"] = cell.skipped
     result["compat"] = compat.take_notes()
+    result["output"] = output.take()
     result["seconds"] = round(time.monotonic() - started, 4)
     return result
