@@ -23,7 +23,14 @@ from typing import Any, Protocol
 
 from .engine import Grader, Options
 from .i18n import _
-from .journal import STATE_DIR, Entry, Journal, Observation, content_hash
+from .journal import (
+    STATE_DIR,
+    Entry,
+    Journal,
+    Observation,
+    content_hash,
+    submission_record,
+)
 from .load import read_submission
 from .load.intake import Target
 from .load.submissions import Submission
@@ -213,12 +220,7 @@ class Batch:
         result: SubmissionResult,
         run: RunResult | None,
     ) -> Entry:
-        read = {
-            "cells": submission.cells,
-            "markdown": submission.markdown,
-            "notebook": submission.notebook,
-            "error": submission.error,
-        }
+        read = submission_record(submission)
         observation = Observation.of(run, self.grader.routing) if run is not None else None
         return self._new_entry(step, result, read, observation, self.run_key)
 

@@ -7,6 +7,8 @@ grade --self [PATH] [--assignment ID] [--bundle FILE]
                                                public checks only (student)
 grade rejudge OUT                              judge a graded class again under the
                                                current rubrics, from stored observations
+grade review OUT [--anonymous] [--port N]      score the written answers on a local page
+grade review OUT --export FILE | --import FILE the TA's scores as CSV
 grade verify [ID...] [--self]                  grade the reference solutions (CI)
 grade answers ID --json                        the reference answers
 grade list                                     assignments, questions, points
@@ -39,7 +41,7 @@ from .batch import BATCH_FILE, REJUDGE, REUSE, RUN, Batch, load_options, save_op
 from .bundle import BUNDLE_SUFFIX, find_bundle, read_bundle, write_bundle
 from .data import DATASETS, DataError, DataRoot, prepare, resolve_data_root
 from .engine import Grader, Options
-from .i18n import LANGUAGES, _, localized, speaking
+from .i18n import LANGUAGES, _, speaking
 from .journal import STATE_DIR
 from .judge.verdict import Seen
 from .load import discover, read_submission
@@ -48,11 +50,16 @@ from .report.class_reports import ClassReports
 from .report.files import GRADER_ERRORS_LOG, write_atomic
 from .report.progress import BatchProgress
 from .report.table import print_checks, results_table
+from .review.exchange import ExchangeError, export_csv, import_csv
+from .review.marks import Reviews
+from .review.server import serve_review
+from .review.session import ReviewSession
+from .review.store import StoreError
 from .rubric import RubricError, load_rubric
 from .score import SubmissionResult
 
 UNPACKED_DIR = Path(STATE_DIR) / "unpacked"
-COMMANDS = ("rejudge", "verify", "answers", "list", "lint", "bundle", "data")
+COMMANDS = ("rejudge", "review", "verify", "answers", "list", "lint", "bundle", "data")
 SANDBOX_NOTE = """\
 sandbox: each submission runs in its own child process, cell by cell, with a
 time limit per cell and per submission, an address-space cap and a file-size
@@ -195,6 +202,17 @@ def _command_parser(name: str) -> argparse.ArgumentParser:
         parser.add_argument("out", type=Path, help="the --out folder of an earlier `grade`")
         parser.add_argument("--cache-dir")
         _language_option(parser)
+    elif name == "review":
+        parser.add_argument("out", type=Path, help="the --out folder of an earlier `grade`")
+        exchange = parser.add_mutually_exclusive_group()
+        exchange.add_argument("--export", type=Path, metavar="FILE", help="write the scores as CSV")
+        exchange.add_argument("--import", dest="import_", type=Path, metavar="FILE",
+                              help="read scores from a CSV written by --export")  # fmt: skip
+        parser.add_argument("--anonymous", action="store_true", help="hide names and ids")
+        parser.add_argument("--port", type=int, default=0, help="default: any free port")
+        parser.add_argument("--reviewer", default="", help="your name, kept with each score")
+        parser.add_argument("--open", action="store_true", help="open the page in a browser")
+        _language_option(parser)
     elif name == "verify":
         parser.add_argument("ids", nargs="*", help="assignments (default: all)")
         parser.add_argument("--cache-dir")
@@ -323,11 +341,6 @@ def _group_by_assignment(
     return groups
 
 
-def _questions(grader: Grader) -> list[tuple[str, str, float]]:
-    """Each question's id, title and auto-graded points, for the reports."""
-    return [(q.id, localized(q.title, q.title_ko), q.auto_points) for q in grader.rubric.questions]
-
-
 def _cmd_grade(args: argparse.Namespace) -> int:
     if not args.paths:
         _grade_parser().print_usage()
@@ -382,24 +395,10 @@ def _unpacking_room(out: Path | None) -> Iterator[Path]:
 
 
 def _class_reports(out: Path, grader: Grader, missing: list[dict[str, Any]]) -> ClassReports:
-    """The reports of one assignment's class in `out`, with a row for each student on the
-    roster who handed nothing in (`missing`: their `id` and `name`)."""
-    rubric = grader.rubric
-    absent = [
-        SubmissionResult(
-            student=student["id"],
-            path="",
-            assignment=rubric.assignment,
-            score=0.0,
-            max_score=rubric.max_score,
-            questions=[],
-            error=_("no submission: on the roster, but nothing was handed in"),
-            submitted=False,
-        )
-        for student in missing
-    ]
-    names = {student["id"]: student["name"] for student in missing if student.get("name")}
-    return ClassReports(out, rubric.assignment, _questions(grader), extra=absent, names=names)
+    """The reports of one assignment's class in `out`, the TA's scores of written answers
+    applied where `grade review` has given some."""
+    reviewed = Reviews(out, grader.rubric).apply
+    return ClassReports.of_class(out, grader.rubric, missing, reviewed)
 
 
 def _grade_group(
@@ -425,7 +424,8 @@ def _grade_group(
         batch = Batch(grader, None)
     with BatchProgress(console, assignment.id) as progress:
         outcome = batch.run(targets, progress)
-    console.print(results_table(assignment.id, question_ids, outcome.results))
+    shown = _reviewed(outcome.results, batch, writer if out is not None else None)
+    console.print(results_table(assignment.id, question_ids, shown))
     if missing:
         console.print(
             _("no submission from {count} student(s) on the roster: {students}").format(
@@ -449,6 +449,7 @@ def _grade_group(
     log = None
     if out is not None:
         written = writer.finish(batch.entries)
+        _note_pending_manual(writer.results(batch.entries), out)
         console.print(
             _(
                 "wrote {out}: gradebook.csv, results.json, feedback/, summary.html, "
@@ -457,6 +458,31 @@ def _grade_group(
         )
         log = next((p for p in written if p.name == GRADER_ERRORS_LOG), None)
     return outcome.results, log
+
+
+def _reviewed(
+    results: list[SubmissionResult], batch: Batch, reports: ClassReports | None
+) -> list[SubmissionResult]:
+    """`results` as the reports show them: with the TA's scores of written answers."""
+    if reports is None:
+        return results
+    return [
+        reports.reviewed(batch.entries[r.student]) if r.student in batch.entries else r
+        for r in results
+    ]
+
+
+def _note_pending_manual(results: list[SubmissionResult], out: Path) -> None:
+    """The totals that are provisional, and the command that makes them final."""
+    pending = [r for r in results if r.pending_manual]
+    if pending:
+        console.print(
+            _(
+                "provisional totals: {count} submission(s) have written answers no TA has "
+                "scored yet ({points:g} points); score them with `grade review {out}`"
+            ).format(count=len(pending), points=sum(r.pending_manual for r in pending), out=out),
+            markup=False,
+        )
 
 
 def _note_grader_errors(results: list[SubmissionResult], log: Path | None) -> bool:
@@ -586,8 +612,10 @@ def _cmd_rejudge(args: argparse.Namespace) -> int:
             errors.print(_("warning: {line}").format(line=problem), markup=False)
         with BatchProgress(console, assignment_id) as progress:
             outcome, needs_run = batch.rejudge_stored(progress)
-        _class_reports(folder, grader, missing).finish(batch.entries)
-        console.print(results_table(assignment_id, question_ids, outcome.results))
+        reports = _class_reports(folder, grader, missing)
+        reports.finish(batch.entries)
+        shown = _reviewed(outcome.results, batch, reports)
+        console.print(results_table(assignment_id, question_ids, shown))
         console.print(
             _(
                 "{assignment}: {rejudged} re-judged from stored observations, {unchanged} "
@@ -613,6 +641,40 @@ def _cmd_rejudge(args: argparse.Namespace) -> int:
     return status
 
 
+def _cmd_review(args: argparse.Namespace) -> int:
+    folders = _batch_folders(args.out)
+    if len(folders) > 1:
+        raise RubricError(
+            _("{out}: holds {count} assignments; review one of them: {folders}").format(
+                out=args.out, count=len(folders), folders=", ".join(str(f) for f in folders)
+            )
+        )
+    try:
+        session = ReviewSession(folders[0], anonymous=args.anonymous)
+    except StoreError as exc:
+        raise RubricError(str(exc)) from None
+    for problem in session.problems:
+        errors.print(_("warning: {line}").format(line=problem), markup=False)
+    if args.export:
+        write_atomic(args.export, export_csv(session))
+        console.print(_("wrote {file}").format(file=args.export), markup=False)
+        return 0
+    if args.import_:
+        try:
+            count = import_csv(session, args.import_, reviewer=args.reviewer)
+        except ExchangeError as exc:
+            raise RubricError(str(exc)) from None
+        session.close()
+        console.print(
+            _("imported {count} score(s); the reports in {out} show them").format(
+                count=count, out=folders[0]
+            ),
+            markup=False,
+        )
+        return 0
+    return serve_review(session, args.port, args.reviewer, args.open, console)
+
+
 def _cmd_verify(args: argparse.Namespace) -> int:
     assignments = [get_assignment(i) for i in args.ids] if args.ids else all_assignments()
     failed, faulty = [], []
@@ -625,20 +687,37 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             console.print(f"[yellow]note:[/yellow] {note}", markup=True)
         for deferred in assignment.rubric.deferred:
             console.print(f"not graded yet: {deferred.question}: {deferred.reason}")
-        mark = "[green]full marks[/green]" if result.full_marks else "[red]NOT full marks[/red]"
+        # A reference earns every automatic point; the written answers wait for a TA.
+        full = result.auto_full_marks
+        mark = _("[green]full marks[/green]") if full else _("[red]NOT full marks[/red]")
         if args.self_check:
-            mark += " (public checks, fast budget)"
+            mark += " " + _("(public checks, fast budget)")
         console.print(
-            f"[bold]{assignment.id}[/bold]: {result.score:g} / {result.max_score:g} "
-            f"{mark} ({result.seconds:.1f} s)",
+            _("[bold]{assignment}[/bold]: {score:g} / {max:g} {mark} ({seconds:.1f} s)").format(
+                assignment=assignment.id,
+                score=result.auto_score,
+                max=result.auto_max,
+                mark=mark,
+                seconds=result.seconds,
+            ),
             markup=True,
         )
+        manual = round(result.max_score - result.auto_max, 4)
+        if manual:
+            console.print(
+                _(
+                    "{assignment}: manual points not part of verification: {points:g} (written "
+                    "answers, scored by a TA with `grade review`)"
+                ).format(assignment=assignment.id, points=manual),
+                markup=False,
+                soft_wrap=True,
+            )
         for fault in result.faults():
             errors.print(f"grader error: {assignment.id}: {fault.place}: {fault.error}")
             errors.print(fault.traceback.rstrip(), markup=False, highlight=False)
         if result.faults():
             faulty.append(assignment.id)
-        if not result.full_marks:
+        if not full:
             failed.append(assignment.id)
     if failed:
         errors.print(
@@ -674,16 +753,17 @@ def _cmd_answers(args: argparse.Namespace) -> int:
 def _cmd_list(args: argparse.Namespace) -> int:
     for assignment in all_assignments():
         rubric = assignment.rubric
-        console.print(
-            f"[bold]{rubric.assignment}[/bold]  {rubric.title} "
-            f"({rubric.max_score:g} points auto-graded)",
-            markup=True,
+        points = _("{total:g} points: {auto:g} auto-graded, {manual:g} for the TA").format(
+            total=rubric.max_score, auto=rubric.auto_max, manual=rubric.manual_max
         )
+        console.print(f"[bold]{rubric.assignment}[/bold]  {escape(rubric.title)} ({points})")
         for question in rubric.questions:
             public = sum(c.points for c in question.checks if c.visibility == "public")
+            shares = _("{public:g} public").format(public=public)
+            if question.manual_points:
+                shares += ", " + _("{manual:g} TA").format(manual=question.manual_points)
             console.print(
-                f"  {question.id:<8} {question.points:>5g} pts  "
-                f"({public:g} public)  {question.title}",
+                f"  {question.id:<8} {question.points:>5g} pts  ({shares})  {question.title}",
                 markup=False,
             )
         for deferred in rubric.deferred:

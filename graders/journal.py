@@ -17,6 +17,7 @@ whose thresholds, points or messages changed, finds them again.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
 import json
@@ -120,7 +121,7 @@ class Entry:
     result: SubmissionResult
     name: str | None = None
     intake_notes: list[str] = field(default_factory=list)
-    submission: dict[str, Any] = field(default_factory=dict)  # cells, markdown, notebook
+    submission: dict[str, Any] = field(default_factory=dict)  # see `submission_record`
     observation: Observation | None = None  # None: never run (unreadable, say)
 
     def stored_submission(self) -> Submission:
@@ -130,6 +131,7 @@ class Entry:
             path=Path(self.path),
             cells=list(self.submission.get("cells", [])),
             markdown=list(self.submission.get("markdown", [])),
+            order=list(self.submission.get("order", [])),  # none in entries kept before it
             notebook=bool(self.submission.get("notebook", True)),
         )
 
@@ -151,9 +153,22 @@ class Entry:
         )
 
 
+def submission_record(submission: Submission) -> dict[str, Any]:
+    """What an entry keeps of a submission as it was read: its cells, its markdown, the
+    order of a notebook's cells, whether it is a notebook, and why it could not be read."""
+    return {
+        "cells": submission.cells,
+        "markdown": submission.markdown,
+        "order": submission.order,
+        "notebook": submission.notebook,
+        "error": submission.error,
+    }
+
+
 def result_from_json(data: dict[str, Any]) -> SubmissionResult:
     """A `SubmissionResult` read back from its `to_json()`."""
-    data = {k: v for k, v in data.items() if k != "grader_errors"}
+    fields = {f.name for f in dataclasses.fields(SubmissionResult)}
+    data = {k: v for k, v in data.items() if k in fields}  # not what `to_json` derives
     questions = [
         QuestionResult(**{**q, "checks": [CheckResult(**c) for c in q["checks"]]})
         for q in data.pop("questions")

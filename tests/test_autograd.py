@@ -43,6 +43,8 @@ def test_reference_earns_full_marks_but_for_the_training_data(assignment) -> Non
         if c.kind not in ("manual", "accuracy", "progress") and c.status != "pass"
     ]
     assert failing == []
+    # 100 automatic points; 8 explanations of 2 and questions 10, 12, 14 of 5 are the TA's
+    assert (result.auto_max, result.max_score, result.pending_manual) == (100, 131, 31)
 
 
 def test_seed0_gradients_are_the_other_factor(reference) -> None:

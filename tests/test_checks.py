@@ -1150,7 +1150,8 @@ def test_manual_collects_matching_markdown_for_the_ta() -> None:
     markdown = ["# Title", "Answer: the loss falls because ...", "답: 기울기가 ..."]
     verdict = judge(check, markdown=markdown)
     assert (verdict.fraction, verdict.status) == (0.0, MANUAL)
-    assert verdict.message == "for the TA: explain the outputs (2 text cell(s) collected)"
+    assert verdict.message == "for the TA to read (2 text cell(s) collected)"
+    assert "explain" not in verdict.message + verdict.detail  # what a full answer says: TA only
     assert verdict.collected == "Answer: the loss falls because ...\n\n답: 기울기가 ..."
 
 

@@ -39,8 +39,9 @@ def test_answers_prints_json(capsys) -> None:
 def test_list_shows_questions_and_points(capsys) -> None:
     assert main(["list"]) == 0
     out = capsys.readouterr().out
-    assert "cnn-basics" in out and "(70 points auto-graded)" in out
-    assert "q2 " in out and "14 pts" in out and "q3.1" in out and "15 pts" in out
+    assert "cnn-basics" in out and "(70 points: 62 auto-graded, 8 for the TA)" in out
+    assert "q2          14 pts  (10 public, 4 TA)" in out  # the written interpretation's 4
+    assert "q3.1        15 pts  (13 public)" in out
 
 
 def test_list_says_which_questions_are_not_graded_yet(tmp_path: Path, monkeypatch, capsys) -> None:
@@ -58,6 +59,17 @@ def test_unknown_assignment_is_a_one_line_error(capsys) -> None:
     assert main(["verify", "no-such-thing"]) == 2
     err = capsys.readouterr().err
     assert "no assignment 'no-such-thing'" in err and "cnn-basics" in err
+
+
+@pytest.mark.slow
+def test_verify_asks_every_automatic_point_and_leaves_the_written_ones(capsys) -> None:
+    assert main(["verify", "midterm-2022"]) == 0
+    out = capsys.readouterr().out
+    assert "midterm-2022: 60 / 60 full marks" in out  # of 82: 22 are the TA's
+    assert (
+        "midterm-2022: manual points not part of verification: 22 (written answers, scored by a "
+        "TA with `grade review`)\n"
+    ) in out
 
 
 def test_missing_path_is_a_clear_error(tmp_path: Path, capsys) -> None:

@@ -43,7 +43,8 @@ def test_reference_earns_full_marks(assignment) -> None:
         if c.kind != "manual" and c.status != "pass"
     ]
     assert failing == []
-    assert result.full_marks and result.max_score == 70
+    assert result.auto_full_marks and (result.auto_score, result.auto_max) == (62, 62)
+    assert result.max_score == 70 and result.pending_manual == 8  # Q1's and Q2's 4 written
 
 
 def test_softmax_answer_matches_a_hand_computation(reference_answers) -> None:

@@ -16,14 +16,24 @@ from .conftest import EXAMPLES, ROOT
 pytestmark = pytest.mark.slow
 
 
-def readme_totals(assignment: str = "cnn-basics") -> dict[str, float]:
-    """Student id -> total, from the README's examples table of `assignment`."""
+def readme_rows(assignment: str) -> dict[str, tuple[float, float]]:
+    """Student id -> (total, maximum), from the README's examples table of `assignment`."""
     rows = re.findall(
-        rf"^\| `{re.escape(assignment)}/([^`]+)` \| ([\d.]+) / \d+ \|",
+        rf"^\| `{re.escape(assignment)}/([^`]+)` \| ([\d.]+) / ([\d.]+) \|",
         (ROOT / "README.md").read_text(),
         re.MULTILINE,
     )
-    return {Path(name).stem: float(total) for name, total in rows}
+    return {Path(name).stem: (float(total), float(most)) for name, total, most in rows}
+
+
+def readme_totals(assignment: str = "cnn-basics") -> dict[str, float]:
+    """Student id -> total, from the README's examples table of `assignment`."""
+    return {student: total for student, (total, _) in readme_rows(assignment).items()}
+
+
+def readme_maxima(assignment: str = "cnn-basics") -> dict[str, float]:
+    """Student id -> the maximum the README gives: every point, the written answers' too."""
+    return {student: most for student, (_, most) in readme_rows(assignment).items()}
 
 
 @pytest.fixture(scope="module")
@@ -52,12 +62,24 @@ def test_other_examples_score_as_the_readme_says(assignment: str, tmp_path: Path
     assert results["assignment"] == assignment
     totals = {s["student"]: s["score"] for s in results["submissions"]}
     assert totals == pytest.approx(readme_totals(assignment))
+    maxima = {s["student"]: s["max_score"] for s in results["submissions"]}
+    assert maxima == readme_maxima(assignment)
 
 
 def test_examples_score_as_the_readme_says(graded: Path) -> None:
     results = json.loads((graded / "results.json").read_text())
     totals = {s["student"]: s["score"] for s in results["submissions"]}
     assert totals == pytest.approx(readme_totals())
+    assert {s["student"]: s["max_score"] for s in results["submissions"]} == readme_maxima()
+
+
+def test_the_written_answers_wait_for_a_ta(graded: Path) -> None:
+    """Q1's and Q2's written interpretations (4 points each) are no grader's to give."""
+    results = json.loads((graded / "results.json").read_text())
+    full = next(s for s in results["submissions"] if s["student"] == "full_marks")
+    assert (full["score"], full["max_score"], full["pending_manual"]) == (62, 70, 8)
+    pending = {q["id"]: q["pending_manual"] for q in full["questions"] if q["pending_manual"]}
+    assert pending == {"q1": 4, "q2": 4}
 
 
 def test_results_json_has_the_documented_fields(graded: Path) -> None:
@@ -98,4 +120,4 @@ def test_feedback_says_what_happened(graded: Path) -> None:
     syntax = (graded / "feedback" / "syntax_error.md").read_text()
     assert "SyntaxError: expected ':'" in syntax
     full = (graded / "feedback" / "full_marks.md").read_text()
-    assert "**Score: 70 / 70**" in full
+    assert "**Score: 62 / 70 (pending manual: 8 points)**" in full

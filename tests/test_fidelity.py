@@ -12,6 +12,7 @@ from .benchmarks.fidelity import (
     Entry,
     LabelsError,
     Report,
+    Tally,
     agrees,
     compare,
     format_report,
@@ -63,11 +64,21 @@ def _check(status: str, score: float, max_score: float, message: str = "") -> Ch
     )
 
 
+def _written(points: float, given: float | None = None) -> CheckResult:
+    """A written answer worth `points`, pending, or scored `given` by a TA."""
+    return CheckResult(
+        id="w", kind="manual", title="t", visibility="hidden", status="manual",
+        score=given or 0.0, max_score=points, message="for the TA", scored=False,
+        reviewed=given is not None,
+    )
+
+
 def _result(questions: dict[str, list[CheckResult]]) -> SubmissionResult:
     built = [
         QuestionResult(
             id=qid, title=qid, score=sum(c.score for c in checks),
-            max_score=sum(c.max_score for c in checks), pending_manual=0, checks=checks,
+            max_score=sum(c.max_score for c in checks),
+            pending_manual=sum(c.max_score for c in checks if c.pending), checks=checks,
         )
         for qid, checks in questions.items()
     ]
@@ -118,11 +129,44 @@ def test_grader_error_is_a_disagreement_listed_apart(tmp_path: Path):
 
 
 def test_questions_without_auto_points_are_not_counted(tmp_path: Path):
-    entry = Entry(path=tmp_path / "s.py", assignment="a", labels={})
-    result = _result({"q1": [_check("manual", 0, 0)]})
+    entry = Entry(path=tmp_path / "s.py", assignment="a", labels={"q2": ("correct", "argued")})
+    result = _result({"q1": [_check("pass", 0, 0)], "q2": [_written(5)]})
     report = Report()
     compare(entry, result, report, tmp_path)
-    assert report.assignments["a"].missing == 0
+    assert report.assignments["a"] == Tally()  # q2's 5 points are the TA's
+    assert report.grades["s.py"] == {}
+
+
+def test_a_question_is_judged_by_its_automatic_part(tmp_path: Path):
+    entry = Entry(
+        path=tmp_path / "s.py",
+        assignment="a",
+        labels={"q1": ("correct", "right"), "q2": ("wrong", "no code"), "q3": ("partial", "half")},
+    )
+    result = _result(
+        {
+            "q1": [_check("pass", 10, 10), _written(4)],  # 10 of 14: pending, still correct
+            "q2": [_check("fail", 0, 10), _written(4, given=4)],  # the TA's 4 do not count
+            "q3": [_check("partial", 1, 2), _written(3, given=0)],
+        }
+    )
+    report = Report()
+    compare(entry, result, report, tmp_path)
+    assert report.grades["s.py"] == {
+        "q1": ["correct", 1.0], "q2": ["wrong", 0.0], "q3": ["partial", 0.5]
+    }
+    assert report.assignments["a"].attempted_agree == 3 and not report.disagreements
+
+
+def test_a_disagreement_shows_the_automatic_points_and_checks(tmp_path: Path):
+    entry = Entry(path=tmp_path / "s.py", assignment="a", labels={"q1": ("correct", "right")})
+    result = _result({"q1": [_check("fail", 0, 10, "no model"), _written(4, given=4)]})
+    report = Report()
+    compare(entry, result, report, tmp_path)
+    (disagreement,) = report.disagreements
+    assert (disagreement.score, disagreement.max_score, disagreement.fraction) == (0, 10, 0.0)
+    assert [c["id"] for c in disagreement.checks] == ["c"]
+    assert "graded 0/10 = 0.00" in format_report(report)
 
 
 def test_labels_for_a_question_the_rubric_lacks_are_refused(tmp_path: Path):

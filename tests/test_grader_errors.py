@@ -160,7 +160,10 @@ def test_a_judge_that_raises_is_a_grader_error_everywhere_and_the_rest_is_graded
     assert (rows["lee"]["total"], rows["lee"]["grader_errors"]) == ("18", "0")
 
     feedback = (out / "feedback" / "kim.md").read_text()
-    assert "**Score: 18 / 60 (1 check not graded: grader error)**" in feedback
+    assert (
+        "**Score: 18 / 82 (1 check not graded: grader error; pending manual: 22 points)**"
+        in feedback
+    )
     assert f"⚠ `answer` (not graded) {GRADER_ERROR_MESSAGE}" in feedback
     assert "injected fault" not in feedback
     assert "grader error" not in (out / "feedback" / "lee.md").read_text()
@@ -171,7 +174,7 @@ def test_a_judge_that_raises_is_a_grader_error_everywhere_and_the_rest_is_graded
     assert 'in faulty\n    raise RuntimeError("injected fault in the judge")' in log
 
     table = {line[2:5]: line for line in captured.out.splitlines() if line[2:5] in ("kim", "lee")}
-    assert "18/60 │ grader" in table["kim"] and "18/60 │ ok" in table["lee"]  # beside the total
+    assert "18/82 │ grader" in table["kim"] and "18/82 │ ok" in table["lee"]  # beside the total
     lines = [line for line in captured.err.splitlines() if line.startswith("grader error:")]
     log_path = out / "grader-errors.log"
     assert lines == [f"grader error: kim: not graded: q3.2/answer; tracebacks in {log_path}"]

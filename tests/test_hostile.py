@@ -22,6 +22,7 @@ import pytest
 from graders.cli import main
 
 from .conftest import EXAMPLES
+from .test_examples import readme_totals
 
 pytestmark = pytest.mark.slow
 
@@ -29,7 +30,7 @@ HOSTILE = Path(__file__).parent / "hostile"
 CANARY = Path("/tmp/dlgrade-hostile-canary")  # the corpus tries to write here and delete it
 PORT = 47813  # opens_sockets.py tries to reach a listener here
 CELL_TIMEOUT = 5
-HONEST = 27.22  # submissions_example/cnn-basics/partial.py, as the README says
+HONEST = readme_totals()["partial"]  # submissions_example/cnn-basics/partial.py
 
 # What the feedback says where the honest softmax of Q4 is credited, and where none is found.
 CREDITED = "`softmax_q4`: [0.1325, 0.6563, 0.08891, 0.1223]: correct"

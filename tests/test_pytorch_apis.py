@@ -22,7 +22,7 @@ from graders.observe.child.fixtures import build
 
 from .conftest import EXAMPLES
 from .rubric_inputs import calls, check_of
-from .test_examples import readme_totals
+from .test_examples import readme_maxima, readme_totals
 
 pytestmark = pytest.mark.slow
 
@@ -176,3 +176,5 @@ def test_examples_score_as_the_readme_says_on_the_real_data(real_data_root, tmp_
     results = json.loads((Path(tmp_path) / "results.json").read_text())
     totals = {s["student"]: s["score"] for s in results["submissions"]}
     assert totals == pytest.approx(readme_totals("pytorch-apis"))
+    maxima = {s["student"]: s["max_score"] for s in results["submissions"]}
+    assert maxima == readme_maxima("pytorch-apis")  # the challenge's written 3 included

@@ -11,7 +11,7 @@ from graders.judge.verdict import GRADER_ERROR, GRADER_ERROR_MESSAGE
 from graders.report.feedback import feedback_markdown
 from graders.report.files import gradebook_csv, grader_errors_log, write_atomic, write_reports
 from graders.report.table import status
-from graders.score import CheckResult, QuestionResult, SubmissionResult
+from graders.score import CheckResult, Mark, QuestionResult, SubmissionResult, apply_marks
 
 
 def result(student: str = "kim") -> SubmissionResult:
@@ -33,18 +33,19 @@ def result(student: str = "kim") -> SubmissionResult:
         visibility="hidden",
         status="manual",
         score=0,
-        max_score=0,
+        max_score=2,
         message="for the TA: explain",
+        scored=False,
     )
     question = QuestionResult(
-        id="q4", title="softmax", score=0, max_score=4, pending_manual=2, checks=[check, manual]
+        id="q4", title="softmax", score=0, max_score=6, pending_manual=2, checks=[check, manual]
     )
     return SubmissionResult(
         student=student,
         path=f"{student}.ipynb",
         assignment="demo",
         score=0,
-        max_score=4,
+        max_score=6,
         questions=[question],
     )
 
@@ -75,13 +76,33 @@ def test_write_reports_writes_every_file(tmp_path: Path) -> None:
 
 def test_gradebook_rows(tmp_path: Path) -> None:
     text = gradebook_csv(["q4"], [result()])
-    assert text.splitlines() == ["student,q4,total,max,grader_errors,error", "kim,0,0,4,0,"]
+    assert text.splitlines() == [
+        "student,q4,total,max,pending_manual,grader_errors,error",
+        "kim,0,0,6,2,0,",
+    ]
+
+
+def test_a_total_with_written_answers_pending_is_provisional_until_a_ta_scores_them() -> None:
+    pending = result()
+    assert pending.provisional() == "pending manual: 2 points"
+    assert "Score: 0 / 6 (pending manual: 2 points)" in feedback_markdown(pending)
+    assert "pending manual: 2 points" in status(pending)
+    marked = apply_marks(pending, {("q4", "why"): Mark(1.5, "clear")})
+    assert pending.questions[0].checks[1].score == 0  # the stored result is unchanged
+    assert (marked.score, marked.pending_manual, marked.provisional()) == (1.5, 0, "")
+    assert "1.5/2" in feedback_markdown(marked) and "TA: clear" in feedback_markdown(marked)
+    assert marked.to_json()["provisional"] is False
+    stale = apply_marks(pending, {("q4", "why"): Mark(2, "clear", current=False)})
+    assert (stale.score, stale.pending_manual) == (0, 2)
+    assert "to review again" in feedback_markdown(stale)
+    too_many = apply_marks(pending, {("q4", "why"): Mark(9, "")})
+    assert too_many.score == 2  # never more than the check's points
 
 
 def test_student_feedback_hides_expected_values_of_hidden_checks() -> None:
     text = feedback_markdown(result())
     assert "not the expected value" in text and "0.1325" not in text
-    assert "2 more for the TA" in text
+    assert "pending manual: 2" in text
     assert "0.1325" in feedback_markdown(result(), show_detail=True)
 
 
@@ -101,7 +122,7 @@ def with_grader_error(student: str = "kim") -> SubmissionResult:
         traceback='Traceback (most recent call last):\n  File "kinds.py"\nRuntimeError: boom\n',
     )
     graded.questions[0].checks.append(failed)
-    graded.max_score = 7
+    graded.max_score = 9
     return graded
 
 
@@ -109,14 +130,14 @@ def test_a_grader_error_is_not_presented_as_the_students_zero(tmp_path: Path) ->
     failed = with_grader_error()
     assert failed.grader_errors == 1 and not failed.full_marks
     text = feedback_markdown(failed)
-    assert "**Score: 0 / 7 (1 check not graded: grader error)**" in text
-    assert "## q4: softmax (0 / 4, 2 more for the TA, incomplete: grader error)" in text
+    assert "**Score: 0 / 9 (1 check not graded: grader error; pending manual: 2 points)**" in text
+    assert "## q4: softmax (0 / 6, pending manual: 2, incomplete: grader error)" in text
     assert f"- ⚠ `mse` (not graded) {GRADER_ERROR_MESSAGE}" in text
     assert "RuntimeError" not in text
     assert status(failed) == "[bold red]grader error[/bold red] (1 check)"
     assert gradebook_csv(["q4"], [failed, result("lee")]).splitlines()[1:] == [
-        "kim,0,0,7,1,",
-        "lee,0,0,4,0,",
+        "kim,0,0,9,2,1,",
+        "lee,0,0,6,2,0,",
     ]
 
 

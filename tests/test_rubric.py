@@ -47,6 +47,40 @@ def test_every_rubric_in_the_repository_is_valid() -> None:
         assert rubric.questions and rubric.max_score > 0
 
 
+def test_every_written_answer_of_the_course_carries_points_and_a_full_marks_answer() -> None:
+    for path in sorted((ROOT / "rubrics").glob("*.yaml")):
+        for question in load_rubric(path).questions:
+            for check in question.checks:
+                if not check.scored:
+                    place = f"{path.name} {question.id}/{check.id}"
+                    assert check.points > 0 or check.recovers, place
+                    assert check.prompt_ko, place
+                    full = ("Give back", "돌려주") if check.recovers else ("Full marks", "만점")
+                    for prompt, phrase in zip((check.prompt, check.prompt_ko), full):
+                        assert phrase in prompt and "\n" not in prompt, place  # one paragraph
+
+
+def test_cnn_basics_splits_the_documents_points_with_the_written_interpretation() -> None:
+    rubric = load_rubric(ROOT / "rubrics" / "cnn-basics.yaml")
+    points = {q.id: (q.points, q.auto_points, q.manual_points) for q in rubric.questions}
+    assert points["q1"] == points["q2"] == (14, 10, 4)
+    assert (rubric.max_score, rubric.auto_max, rubric.manual_max) == (70, 62, 8)
+
+
+def test_a_written_answer_counts_in_its_question_not_in_the_automatic_points(tmp_path: Path):
+    text = MINIMAL.replace("    points: 2\n    checks", "    points: 5\n    checks") + """\
+      - id: why
+        kind: manual
+        points: 3
+        prompt: why three
+"""
+    rubric = load_rubric(write(tmp_path, text))
+    assert (rubric.max_score, rubric.auto_max, rubric.manual_max) == (5, 2, 3)
+    assert (rubric.questions[0].auto_points, rubric.questions[0].manual_points) == (2, 3)
+    message = error_of(tmp_path, text.replace("points: 3\n", "points: 2\n"))
+    assert "the checks' points add up to 4, not 5" in message
+
+
 def test_minimal_rubric_loads(tmp_path: Path) -> None:
     rubric = load_rubric(write(tmp_path, MINIMAL))
     assert rubric.assignment == "demo"

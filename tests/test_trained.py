@@ -142,7 +142,7 @@ for x, y in loader:
     as_trained = q2_checks_from(folder, checkpoint=None)
     from_file = q2_checks_from(folder, checkpoint="*.pt")
     assert as_trained["accuracy"].score == 0
-    assert from_file["accuracy"].score == 8
+    assert from_file["accuracy"].score == from_file["accuracy"].max_score == 6
     assert "weights from model.pt" in from_file["accuracy"].message
 
 
@@ -175,7 +175,7 @@ def test_a_ta_run_trains_as_written_and_judges_by_the_full_thresholds(tmp_path: 
     q2 = next(q for q in result["questions"] if q["id"] == "q2")
     accuracy = next(c for c in q2["checks"] if c["id"] == "accuracy")
     assert accuracy["score"] == accuracy["max_score"] and "budget" not in accuracy["message"]
-    assert result["score"] == 70
+    assert (result["score"], result["max_score"]) == (62, 70)  # the written 8 wait for a TA
 
 
 @pytest.mark.data

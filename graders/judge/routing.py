@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -22,8 +22,10 @@ from ..observe.protocol import (
     Request,
     parse_request,
 )
-from ..rubric.models import Rubric
 from .verdict import Seen
+
+if TYPE_CHECKING:  # the rubric package loads this module: a runtime import would be a cycle
+    from ..rubric.models import Rubric
 
 CheckKey = tuple[str, str]  # (question id, check id)
 

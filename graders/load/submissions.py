@@ -32,6 +32,7 @@ class Submission:
     path: Path
     cells: list[str] = field(default_factory=list)
     markdown: list[str] = field(default_factory=list)
+    order: list[str] = field(default_factory=list)  # a notebook's cell kinds, "code"/"markdown"
     notebook: bool = True
     folder: Path | None = None
     assignment_hint: str | None = None
@@ -199,6 +200,9 @@ def _read_notebook(path: Path, submission: Submission) -> None:
             submission.cells.append(cell.source)
         elif cell.cell_type == "markdown":
             submission.markdown.append(cell.source)
+        else:
+            continue  # a raw cell: neither run nor read
+        submission.order.append(cell.cell_type)
     hint = notebook.metadata.get("dlgrade", {})
     submission.assignment_hint = hint.get("assignment") if isinstance(hint, dict) else None
 
@@ -213,7 +217,7 @@ def _read_module(path: Path, submission: Submission) -> None:
     submission.notebook = False
     cells = [part.strip("\n") for part in CELL_MARKER.split(text)]
     submission.cells = [c for c in cells if _has_code(c)] or [""]
-    submission.markdown = _comment_blocks(text)
+    submission.markdown = comment_blocks(text)
 
 
 def _has_code(cell: str) -> bool:
@@ -221,7 +225,7 @@ def _has_code(cell: str) -> bool:
     return any(line.strip() and not line.lstrip().startswith("#") for line in cell.splitlines())
 
 
-def _comment_blocks(text: str) -> list[str]:
+def comment_blocks(text: str) -> list[str]:
     """Comment paragraphs of a module, standing in for a notebook's markdown cells."""
     blocks, current = [], []
     for line in text.splitlines():

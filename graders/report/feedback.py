@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..i18n import _
 from ..judge.verdict import FAIL, GRADER_ERROR, MANUAL, NOT_GRADED, PARTIAL, PASS
-from ..score import SubmissionResult
+from ..score import CheckResult, SubmissionResult
 
 MARKS = {PASS: "✔", PARTIAL: "◐", FAIL: "✘", MANUAL: "✎", NOT_GRADED: "–", GRADER_ERROR: "⚠"}
 
@@ -22,19 +22,34 @@ def status_label(status: str) -> str:
     return labels.get(status, status)
 
 
-def feedback_markdown(result: SubmissionResult, show_detail: bool = False) -> str:
-    """Feedback a student may read: messages only, never hidden expected values
-    (unless `show_detail`, for a TA)."""
-    incomplete = result.incomplete()
+def check_points(check: CheckResult) -> str:
+    """A check's points as every report shows them: "2/3"; a written answer no TA has scored
+    yet, "TA: 4"; one scored for an earlier answer, "TA: 4, to review again"."""
+    if check.status == GRADER_ERROR:
+        return _("not graded")
+    if check.scored or check.reviewed or not check.max_score:
+        return f"{check.score:g}/{check.max_score:g}"
+    if check.flagged:
+        return _("TA: {points:g}, to review again").format(points=check.max_score)
+    return _("TA: {points:g}").format(points=check.max_score)
+
+
+def total_line(result: SubmissionResult) -> str:
+    """ "Score: 31 / 40", with why it is incomplete or provisional where it is."""
     score = _("Score: {score:g} / {max_score:g}").format(
         score=result.score, max_score=result.max_score
     )
+    reasons = [reason for reason in (result.incomplete(), result.provisional()) if reason]
+    return score + (f" ({'; '.join(reasons)})" if reasons else "")
+
+
+def feedback_markdown(result: SubmissionResult, show_detail: bool = False) -> str:
+    """Feedback a student may read: messages only, never hidden expected values
+    (unless `show_detail`, for a TA)."""
     lines = [
         f"# {result.assignment}: {result.student}",
         "",
-        f"**{score}"
-        + (f" ({incomplete})" if incomplete else "")
-        + "**"
+        f"**{total_line(result)}**"
         + (" " + _("(public checks only)") if result.public_only else ""),
         "",
     ]
@@ -53,17 +68,17 @@ def feedback_markdown(result: SubmissionResult, show_detail: bool = False) -> st
     for question in result.questions:
         state = [f"{question.score:g} / {question.max_score:g}"]
         if question.pending_manual:
-            state.append(_("{points:g} more for the TA").format(points=question.pending_manual))
+            state.append(_("pending manual: {points:g}").format(points=question.pending_manual))
         if any(check.status == GRADER_ERROR for check in question.checks):
             state.append(_("incomplete: grader error"))
         lines += [f"## {question.id}: {question.title} ({', '.join(state)})", ""]
         for check in question.checks:
             mark = MARKS[check.status]
-            points = f"{check.score:g}/{check.max_score:g}" if check.scored else _("TA")
-            if check.status == GRADER_ERROR:
-                points = _("not graded")
             title = f" {check.title}:" if check.title else ""
-            lines.append(f"- {mark} `{check.id}` ({points}){title} {check.message}")
+            message = _("scored by the TA") if check.reviewed else check.message
+            lines.append(f"- {mark} `{check.id}` ({check_points(check)}){title} {message}")
+            if check.comment and check.reviewed:
+                lines.append("  - " + _("TA: {comment}").format(comment=check.comment))
             if show_detail and check.detail:
                 lines.append(f"  - {check.detail}")
         lines.append("")

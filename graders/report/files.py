@@ -3,7 +3,9 @@
 Every file is written to a temporary name in the same folder and renamed into
 place, so an interrupted run leaves either the old file or the new one.
 
-In the gradebook, `total` counts the checks that were graded; `grader_errors` is the
+In the gradebook, `total` counts the checks that were graded and the written answers a TA
+scored; `pending_manual` is the points of written answers no TA has scored yet (the total is
+provisional while it is not 0); `grader_errors` is the
 number of checks the grader failed on (0 for a complete row): a row with grader errors
 is incomplete, to be graded again once the fault is fixed (`grader-errors.log` has it).
 """
@@ -57,7 +59,9 @@ def results_json(assignment: str, results: list[SubmissionResult]) -> str:
 def gradebook_csv(question_ids: list[str], results: list[SubmissionResult]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["student", *question_ids, "total", "max", "grader_errors", "error"])
+    writer.writerow(
+        ["student", *question_ids, "total", "max", "pending_manual", "grader_errors", "error"]
+    )
     for result in results:
         scores = {q.id: q.score for q in result.questions}
         writer.writerow(
@@ -66,6 +70,7 @@ def gradebook_csv(question_ids: list[str], results: list[SubmissionResult]) -> s
                 *(f"{scores.get(q, 0):g}" for q in question_ids),
                 f"{result.score:g}",
                 f"{result.max_score:g}",
+                f"{result.pending_manual:g}",
                 result.grader_errors,
                 result.error or "",
             ]

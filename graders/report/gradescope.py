@@ -27,6 +27,11 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def _check_output(check: CheckResult) -> str:
     """What Gradescope shows for a check: its message, and for a public check the detail."""
+    if check.reviewed:
+        lines = [_("Scored by your TA.")]
+        if check.comment:
+            lines.append(_("TA: {comment}").format(comment=check.comment))
+        return "\n".join(lines)
     if not check.scored:
         lines = [_("Your TA grades this answer.")]
         if check.message:
@@ -52,7 +57,7 @@ def _test(question_id: str, index: int, check: CheckResult) -> dict[str, Any]:
         "output": _check_output(check),
         "visibility": "visible" if check.visibility == "public" else "after_published",
     }
-    if check.scored and check.status not in (MANUAL, NOT_GRADED, GRADER_ERROR):
+    if (check.scored or check.reviewed) and check.status not in (MANUAL, NOT_GRADED, GRADER_ERROR):
         test["status"] = "passed" if check.status == PASS else "failed"
     return test
 
@@ -77,6 +82,8 @@ def _overall_output(result: SubmissionResult) -> str:
             result.grader_errors,
         )
         lines.append(text.format(count=result.grader_errors))
+    if result.pending_manual:
+        lines.append(_("Provisional: {pending}").format(pending=result.provisional()))
     if result.notes:
         lines.append(_("While your code ran:"))
         lines += [f"- {note}" for note in result.notes]
@@ -85,7 +92,8 @@ def _overall_output(result: SubmissionResult) -> str:
 
 def gradescope_results(result: SubmissionResult) -> dict[str, Any]:
     """One submission as Gradescope's autograder results.json: one test per check, numbered
-    `<question>.<check>` from 1; a manual check is listed with no points, for the TA."""
+    `<question>.<check>` from 1; a written answer no TA has scored yet scores 0 of its points,
+    and the output says the total is provisional."""
     tests = [
         _test(question.id, index, check)
         for question in result.questions
@@ -100,6 +108,7 @@ def gradescope_results(result: SubmissionResult) -> dict[str, Any]:
             "assignment": result.assignment,
             "max_score": result.max_score,
             "grader_errors": result.grader_errors,
+            "pending_manual": result.pending_manual,
         },
         "tests": tests,
     }
@@ -133,6 +142,8 @@ def _status(result: SubmissionResult) -> str:
         return "unreadable"
     if result.faults():
         return "grader error"
+    if result.pending_manual:
+        return "provisional"
     return "graded"
 
 
@@ -144,9 +155,8 @@ def _comment(result: SubmissionResult) -> str:
         parts.append(_("Not graded: grader error: {error}").format(error=result.grader_error))
     elif result.grader_errors:
         parts.append(result.incomplete())
-    pending = sum(question.pending_manual for question in result.questions)
-    if pending:
-        parts.append(_("{points} more points for the TA").format(points=f"{pending:g}"))
+    if result.pending_manual:
+        parts.append(result.provisional())
     return "; ".join(parts)
 
 
@@ -154,7 +164,8 @@ def lms_csv(
     question_ids: list[str], results: list[SubmissionResult], names: dict[str, str] | None = None
 ) -> str:
     """A CSV for an LMS's grade import: student, name, score, max_score, percent, one column
-    per question, status (graded, unreadable or grader error: fixed words, for filtering)
+    per question, status (graded, provisional (written answers pending), unreadable or
+    grader error: fixed words, for filtering)
     and a one-line comment."""
     names = names or {}
     out = io.StringIO()

@@ -22,7 +22,7 @@ from ..i18n import _, language, ngettext
 from ..judge.verdict import GRADER_ERROR, NOT_GRADED
 from ..score import CheckResult, QuestionResult, SubmissionResult
 from ..score.scoring import OUTPUT_KEPT
-from .feedback import MARKS, status_label
+from .feedback import MARKS, check_points, status_label
 from .files import write_atomic
 
 SUMMARY = "summary.html"
@@ -93,14 +93,7 @@ def _page(title: str, body: str) -> str:
 
 
 def _check_item(check: CheckResult) -> str:
-    if check.status == GRADER_ERROR:
-        points = _("not graded")
-    elif not check.scored:
-        points = _("graded by your TA")
-    else:
-        points = _("{score} / {max_score}").format(
-            score=_points(check.score), max_score=_points(check.max_score)
-        )
+    points = check_points(check)
     hidden = check.visibility != "public"
     parts = [
         f'<span class="mark" role="img" aria-label="{_e(status_label(check.status))}" '
@@ -109,8 +102,10 @@ def _check_item(check: CheckResult) -> str:
         f"<b>{_e(check.title)}</b>" if check.title else "",
         f"<code>{_e(check.id)}</code>",
         _tag("span", _("hidden check"), "tag") if hidden else "",
-        _tag("div", check.message),
+        _tag("div", _("scored by the TA") if check.reviewed else check.message),
     ]
+    if check.reviewed and check.comment:
+        parts.append(_tag("div", _("TA: {comment}").format(comment=check.comment), "comment"))
     # A hidden check's detail states what it expected; a grader error's names the grader's code.
     if check.detail and not hidden and check.status != GRADER_ERROR:
         text = _("Details: {detail}").format(detail=check.detail)
@@ -130,9 +125,7 @@ def _question_section(question: QuestionResult) -> str:
         )
     ]
     if question.pending_manual:
-        score.append(
-            _("{points} more points for the TA").format(points=_points(question.pending_manual))
-        )
+        score.append(_("pending manual: {points:g}").format(points=question.pending_manual))
     if any(check.status == GRADER_ERROR for check in question.checks):
         score.append(_("incomplete: grader error"))
     items = "\n".join(_check_item(check) for check in question.checks)
@@ -148,8 +141,7 @@ def _total_line(result: SubmissionResult) -> str:
     total = _("Score: {score} / {max_score}").format(
         score=_points(result.score), max_score=_points(result.max_score)
     )
-    incomplete = result.incomplete()
-    extra = [incomplete] if incomplete else []
+    extra = [reason for reason in (result.incomplete(), result.provisional()) if reason]
     if result.public_only:
         extra.append(_("public checks only"))
     if extra:
@@ -301,6 +293,24 @@ def _hardest_checks(graded: Sequence[SubmissionResult]) -> str:
     return _table(headers, rows, numbers={2, 3})
 
 
+def _written_answers(results: Sequence[SubmissionResult]) -> str:
+    """Per submission, the written answers that wait for a TA (their totals are provisional)."""
+    rows = [
+        (
+            result.student,
+            str(sum(c.pending for q in result.questions for c in q.checks)),
+            f"{result.pending_manual:g}",
+        )
+        for result in results
+        if result.pending_manual
+    ]
+    if not rows:
+        return _none()
+    note = _tag("p", _("These totals are provisional: score the answers with `grade review OUT`."))
+    headers = (_("student"), _("answers"), _("points pending"))
+    return note + "\n" + _table(headers, rows, numbers={1, 2})
+
+
 def _grader_errors(results: Sequence[SubmissionResult]) -> str:
     rows = [
         (result.student, fault.place, (fault.error.strip().splitlines() or [""])[0])
@@ -428,6 +438,7 @@ def _summary(
         )
         body.append(f'<section id="{_e(question_id)}">\n{block}</section>\n')
     sections = (
+        (_("Written answers pending"), _written_answers(graded)),
         (_("Hardest checks"), _hardest_checks(graded)),
         (_("Grader errors"), _grader_errors(results)),
         (_("Checks not graded"), _not_graded(results)),

@@ -85,6 +85,7 @@ class BatchProgress:
             self._refresh()
             return
         fault = _(" (grader error)") if result.faults() else ""
+        provisional = f" ({result.provisional()})" if result.pending_manual else ""
         self.console.print(
             _("[{done}/{total}] {student}: {score:g}/{max:g} {action} in {seconds:.1f} s").format(
                 done=self.done,
@@ -95,7 +96,8 @@ class BatchProgress:
                 action=_action(action),
                 seconds=result.seconds if action == RUN else 0.0,
             )
-            + fault,
+            + fault
+            + provisional,
             markup=False,
             highlight=False,
         )

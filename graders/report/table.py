@@ -9,7 +9,7 @@ from rich.table import Table
 from ..i18n import _, ngettext
 from ..judge.verdict import GRADER_ERROR, PASS
 from ..score import SubmissionResult
-from .feedback import status_label
+from .feedback import check_points, status_label
 
 
 def results_table(
@@ -39,7 +39,8 @@ def results_table(
 
 def status(result: SubmissionResult) -> str:
     """A few words on how the run went (the feedback file has the details); a grader
-    error comes first: the total beside it counts only the checks that were graded."""
+    error comes first: the total beside it counts only the checks that were graded. Written
+    answers no TA has scored yet are named: the total beside them is provisional."""
     if result.grader_errors or result.grader_error:
         count = result.grader_errors
         checks = ngettext("{count} check", "{count} checks", count).format(count=count)
@@ -48,10 +49,12 @@ def status(result: SubmissionResult) -> str:
         return _("missing")
     if result.error:
         return _("unreadable")
+    pending = result.provisional()
     if result.stopped:
-        return _("stopped early")
+        return _("stopped early") + (f"; {pending}" if pending else "")
     failed = sum(1 for cell in result.cells if cell["status"] not in ("ok", "not_run"))
-    return _("{count} cell error(s)").format(count=failed) if failed else _("ok")
+    run = _("{count} cell error(s)").format(count=failed) if failed else _("ok")
+    return run + (f"; {pending}" if pending else "")
 
 
 def print_checks(console: Console, result: SubmissionResult, show_detail: bool = False) -> None:
@@ -62,13 +65,12 @@ def print_checks(console: Console, result: SubmissionResult, show_detail: bool =
             f"{question.score:g}/{question.max_score:g}"
         )
         for check in question.checks:
-            colour = "green" if check.status == PASS else "yellow" if not check.scored else "red"
-            points = f"{check.score:g}/{check.max_score:g}" if check.scored else _("TA")
+            colour = "green" if check.status == PASS else "yellow" if check.pending else "red"
             if check.status == GRADER_ERROR:
-                colour, points = "bold red", _("not graded")
+                colour = "bold red"
             console.print(
                 f"  [{colour}]{status_label(check.status):>12}[/{colour}] {escape(check.id)} "
-                f"({points}) {escape(check.message)}",
+                f"({escape(check_points(check))}) {escape(check.message)}",
                 highlight=False,
             )
             if show_detail and check.detail:

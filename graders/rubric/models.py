@@ -14,7 +14,7 @@ from ..observe.locator import Strict
 
 QUESTION_ID = r"^q\d+(\.\d+)*$|^[a-z][a-z0-9-]*$"
 # The fields by which a check names other checks of its question.
-CHECK_LINKS = ("inline", "alongside")
+CHECK_LINKS = ("inline", "alongside", "recovers")
 
 
 class Question(Strict):
@@ -39,6 +39,7 @@ class Question(Strict):
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
             raise ValueError(_("check ids repeat: {ids}").format(ids=", ".join(duplicates)))
+        by_id = {c.id: c for c in self.checks}
         for check in self.checks:
             for link in CHECK_LINKS:
                 unknown = sorted(set(getattr(check, link, [])) - (set(ids) - {check.id}))
@@ -49,11 +50,23 @@ class Question(Strict):
                             "{unknown}"
                         ).format(check=check.id, link=link, unknown=", ".join(unknown))
                     )
+            manual = sorted(i for i in getattr(check, "recovers", []) if not by_id[i].scored)
+            if manual:
+                raise ValueError(
+                    _("check {check}: `recovers` names checks a TA scores already: {ids}").format(
+                        check=check.id, ids=", ".join(manual)
+                    )
+                )
         return self
 
     @property
     def auto_points(self) -> float:
+        """The points the grader scores; the rest are the TA's (written answers)."""
         return sum(c.points for c in self.checks if c.scored)
+
+    @property
+    def manual_points(self) -> float:
+        return self.points - self.auto_points
 
 
 class Deferred(Strict):
@@ -138,7 +151,17 @@ class Rubric(Strict):
 
     @property
     def max_score(self) -> float:
+        """Every point of the assignment, the TA's for written answers included."""
+        return sum(q.points for q in self.questions)
+
+    @property
+    def auto_max(self) -> float:
+        """The points the grader scores by itself (what `grade verify` checks)."""
         return sum(q.auto_points for q in self.questions)
+
+    @property
+    def manual_max(self) -> float:
+        return self.max_score - self.auto_max
 
     def public_only(self) -> Rubric:
         """The same rubric with hidden checks removed (questions left empty are dropped), and

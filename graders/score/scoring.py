@@ -1,4 +1,5 @@
-"""Points from verdicts. Manual checks are listed with their points pending, outside the score.
+"""Points from verdicts. A manual check (a written answer) carries its points pending until a
+TA scores it (`apply_marks`); until then the submission's total is provisional.
 
 A check the grader failed on (status `grader_error`) scores nothing, and its submission's
 total is incomplete: it counts only the checks that were graded.
@@ -30,7 +31,15 @@ class CheckResult:
     convention: str | None = None
     collected: str | None = None
     traceback: str = ""  # a grader error's, for the TA
-    scored: bool = True  # False: a written answer for the TA, its points not counted here
+    scored: bool = True  # False: a written answer, scored by a TA (see `reviewed`)
+    reviewed: bool = False  # a manual check a TA has scored for the current answer
+    comment: str = ""  # the TA's comment on a manual check
+    flagged: bool = False  # scored for an earlier answer: to be reviewed again
+
+    @property
+    def pending(self) -> bool:
+        """A written answer whose points wait for a TA."""
+        return not self.scored and not self.reviewed and self.max_score > 0
 
 
 @dataclass
@@ -75,8 +84,31 @@ class SubmissionResult:
     stopped: str | None = None  # why the run ended early, in one line
 
     @property
+    def pending_manual(self) -> float:
+        """Points of written answers no TA has scored yet: while any, the total is
+        provisional."""
+        return round(sum(q.pending_manual for q in self.questions), 4)
+
+    @property
+    def auto_score(self) -> float:
+        return round(sum(c.score for q in self.questions for c in q.checks if c.scored), 4)
+
+    @property
+    def auto_max(self) -> float:
+        return round(sum(c.max_score for q in self.questions for c in q.checks if c.scored), 4)
+
+    @property
     def full_marks(self) -> bool:
-        return self.error is None and not self.faults() and abs(self.score - self.max_score) < 1e-9
+        """Every point earned, the TA's included."""
+        return (
+            self.auto_full_marks and not self.pending_manual and _same(self.score, self.max_score)
+        )
+
+    @property
+    def auto_full_marks(self) -> bool:
+        """Every automatically graded point earned, read without errors (what `grade verify`
+        asks of a reference; written answers are the TA's)."""
+        return self.error is None and not self.faults() and _same(self.auto_score, self.auto_max)
 
     @property
     def grader_errors(self) -> int:
@@ -110,12 +142,38 @@ class SubmissionResult:
             count,
         ).format(count=count)
 
+    def provisional(self) -> str:
+        """Why the total is not final yet ("pending manual: 8 points"), or ""."""
+        if not self.pending_manual:
+            return ""
+        return ngettext(
+            "pending manual: {points:g} point",
+            "pending manual: {points:g} points",
+            _plural(self.pending_manual),
+        ).format(points=self.pending_manual)
+
     def to_json(self) -> dict[str, Any]:
-        return {**asdict(self), "grader_errors": self.grader_errors}
+        return {
+            **asdict(self),
+            "grader_errors": self.grader_errors,
+            "pending_manual": self.pending_manual,
+            "provisional": bool(self.pending_manual),
+        }
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) < 1e-9
+
+
+def _plural(points: float) -> int:
+    """The number that picks a plural form for `points` (1 only for exactly one)."""
+    return 1 if _same(points, 1) else 2
 
 
 def score_question(question: Question, verdicts: dict[str, Verdict]) -> QuestionResult:
-    """Points per check (its share times the verdict's fraction), summed per question."""
+    """Points per check (its share times the verdict's fraction), summed per question. A
+    written answer's points wait for a TA; so do the points a check that `recovers` others
+    may give back, where those missed some."""
     checks = []
     for check in question.checks:
         verdict = verdicts[check.id]
@@ -129,7 +187,7 @@ def score_question(question: Question, verdicts: dict[str, Verdict]) -> Question
                 visibility=check.visibility,
                 status=verdict.status,
                 score=0.0 if manual else round(check.points * verdict.fraction, 2),
-                max_score=0.0 if manual else check.points,
+                max_score=check.points,
                 message=verdict.message,
                 detail=verdict.detail,
                 convention=verdict.convention,
@@ -137,11 +195,19 @@ def score_question(question: Question, verdicts: dict[str, Verdict]) -> Question
                 traceback=verdict.traceback,
             )
         )
+    by_id = {c.id: c for c in checks}
+    for check, result in zip(question.checks, checks):
+        recovered = getattr(check, "recovers", [])
+        if recovered:
+            missed = sum(by_id[i].max_score - by_id[i].score for i in recovered)
+            result.max_score = round(missed, 4)
+            if not result.max_score:
+                result.message = _("nothing for the TA to give back: the code earned these points")
     return QuestionResult(
         id=question.id,
         title=localized(question.title, question.title_ko),
         score=round(sum(c.score for c in checks), 4),
-        max_score=question.auto_points,
-        pending_manual=question.points - question.auto_points,
+        max_score=question.points,
+        pending_manual=round(sum(c.max_score for c in checks if c.pending), 4),
         checks=checks,
     )

@@ -1,11 +1,13 @@
 """Benchmark: how often the grader agrees with a TA's labels on a labelled corpus.
 
 Each `labels.yaml` names submissions (paths relative to it) and labels every question
-with auto-graded points: `correct` (a TA gives >= 90% of its points), `partial`,
+with automatic points: `correct` (a TA gives >= 90% of those points), `partial`,
 `wrong` (attempted, <= 10%) or `missing` (not attempted; a question left out of an
 entry counts as missing). The submissions are graded through the library under the
-fast budget, as `grade --budget fast` does, and a question's grade is its score over
-its auto-graded points. A label agrees with that fraction when
+fast budget, as `grade --budget fast` does, and a question's grade is the fraction of its
+automatic points earned (its scored checks'; the points of written answers are a TA's to
+give, and a question with no automatic points is not counted). A label agrees with that
+fraction when
 
     correct   fraction >= 0.9
     partial   0.1 < fraction < 0.9
@@ -78,7 +80,7 @@ class Disagreement:
     label: str
     reason: str
     fraction: float
-    score: float
+    score: float  # of the automatic checks, as `max_score`
     max_score: float
     grader_error: bool
     checks: list[dict[str, Any]]
@@ -199,8 +201,11 @@ def find_labels(corpus: Path) -> list[Path]:
 # -- comparing --------------------------------------------------------------
 
 
-def _fraction(question: QuestionResult) -> float:
-    return question.score / question.max_score if question.max_score else 0.0
+def _automatic(question: QuestionResult) -> tuple[float, float]:
+    """The points a question's scored checks earned and could earn (its written answers,
+    scored by a TA, are left out)."""
+    scored = [c for c in question.checks if c.scored]
+    return sum(c.score for c in scored), sum(c.max_score for c in scored)
 
 
 def compare(entry: Entry, result: SubmissionResult, report: Report, root: Path) -> None:
@@ -209,7 +214,8 @@ def compare(entry: Entry, result: SubmissionResult, report: Report, root: Path) 
     shown = _shown(entry.path, root)
     report.seconds[shown] = round(result.seconds, 1)
     grades = report.grades.setdefault(shown, {})
-    graded = {q.id: q for q in result.questions if q.max_score > 0}
+    automatic = {q.id: _automatic(q) for q in result.questions}
+    graded = {q.id: q for q in result.questions if automatic[q.id][1] > 0}
     unknown = sorted(set(entry.labels) - {q.id for q in result.questions})
     if unknown:
         raise LabelsError(
@@ -217,7 +223,8 @@ def compare(entry: Entry, result: SubmissionResult, report: Report, root: Path) 
         )
     for qid, question in graded.items():
         label, reason = entry.labels.get(qid, ("missing", "not labelled"))
-        fraction = _fraction(question)
+        score, max_score = automatic[qid]
+        fraction = score / max_score
         grades[qid] = [label, round(fraction, 3)]
         grader_error = any(c.status == GRADER_ERROR for c in question.checks)
         agree = agrees(label, fraction) and not grader_error
@@ -232,14 +239,14 @@ def compare(entry: Entry, result: SubmissionResult, report: Report, root: Path) 
                 label=label,
                 reason=reason,
                 fraction=round(fraction, 3),
-                score=question.score,
-                max_score=question.max_score,
+                score=round(score, 4),
+                max_score=max_score,
                 grader_error=grader_error,
                 checks=[
                     {"id": c.id, "status": c.status, "score": c.score,
                      "max_score": c.max_score, "message": c.message}
                     for c in question.checks
-                    if c.kind != "manual"
+                    if c.scored
                 ],
             )
         )

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import ClassVar, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
-from ...i18n import _, localized
+from ...i18n import _
 from ..verdict import MANUAL, RunView, Seen, Verdict
 from .base import CheckBase
 
@@ -47,7 +47,11 @@ class OutputCheck(CheckBase):
 
 
 class ManualCheck(CheckBase):
-    """A free-text answer for a TA: collected, never scored automatically."""
+    """A free-text answer for a TA: collected, never scored automatically.
+
+    With `recovers`, it has no points of its own: where the checks it names (the same work
+    in code) missed points, a TA may give them for that work done by hand in the prose, as
+    the course documents do it."""
 
     scored: ClassVar[bool] = False
 
@@ -55,6 +59,21 @@ class ManualCheck(CheckBase):
     prompt: str
     prompt_ko: str | None = None
     collect: str = Field(default="", description="regex selecting the markdown cells to collect")
+    recovers: list[str] = Field(
+        default_factory=list,
+        description="automatic checks of the same question whose missed points a TA may give "
+        "for the same work written out by hand",
+    )
+
+    @model_validator(mode="after")
+    def _recovering_has_no_points(self) -> ManualCheck:
+        if self.recovers and self.points:
+            raise ValueError(
+                _("check {check}: a check that `recovers` others has no points of its own").format(
+                    check=self.id
+                )
+            )
+        return self
 
     def judge(self, seen: Seen, expected: Seen, run: RunView) -> Verdict:
         pattern = re.compile(self.collect, re.IGNORECASE | re.MULTILINE) if self.collect else None
@@ -65,6 +84,6 @@ class ManualCheck(CheckBase):
             if cells
             else _("no written answer found")
         )
-        prompt = localized(self.prompt, self.prompt_ko)
-        message = _("for the TA: {prompt} ({note})").format(prompt=prompt, note=note)
+        # The prompt says what a full answer holds: for the TA's page, never the student's.
+        message = _("for the TA to read ({note})").format(note=note)
         return Verdict(0, message, status=MANUAL, collected=text)
