@@ -19,7 +19,7 @@ import pytest
 from graders.cli import main
 from graders.i18n import speaking
 from graders.review.exchange import ExchangeError, export_csv, import_csv
-from graders.review.server import TOKEN_HEADER, ReviewServer, _page, page_words, refusal
+from graders.review.server import TOKEN_HEADER, ReviewServer, page_words, refusal
 from graders.review.session import FLAGGED, SCORED, ReviewSession
 from graders.review.store import DATABASE, SCHEMA_VERSION, Conflict, ReviewStore, StoreError
 
@@ -372,15 +372,22 @@ def test_a_bad_import_names_the_line_and_saves_nothing(out: Path, tmp_path: Path
     session.close()
 
 
-def test_the_page_speaks_the_reviewers_language(server: ReviewServer) -> None:
+def test_the_page_and_the_reports_speak_the_reviewers_language(out: Path) -> None:
     with speaking("ko"):
-        page = _page(server)
-        words = page_words()
-    assert '<html lang="ko">' in page and "서술형 답" in page
-    assert server.token in page  # the page's own requests carry it
-    with speaking("en"):
-        assert set(page_words()) == set(words)
-        assert all(words[key] != english for key, english in page_words().items())
+        session = ReviewSession(out)
+        server = ReviewServer(session)
+        korean = page_words()
+    with speaking("en"):  # what the server's threads would speak if it were not kept
+        english = page_words()
+        server.serve_in_thread()
+        status, page = _request(f"http://127.0.0.1:{server.port}/?token={server.token}")
+        server.shutdown()
+        server.server_close()
+        session.save(item_of(session, "kim", "q2.5"), 1, [], base_version=0)
+        session.close()
+    assert status == 200 and '<html lang="ko">' in page and korean["title"] in page
+    assert all(korean[key] != english[key] for key in english)
+    assert "조교 채점 대기" in (out / "feedback" / "kim.md").read_text(encoding="utf-8")
 
 
 PROSE_ONLY = """\

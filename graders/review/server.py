@@ -22,7 +22,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from ..i18n import _, language
+from ..i18n import _, language, speaking
 from .session import ReviewSession
 from .store import Conflict, StoreError
 
@@ -69,6 +69,7 @@ class ReviewServer(ThreadingHTTPServer):
         self.session = session
         self.reviewer = reviewer
         self.token = secrets.token_urlsafe(24)
+        self.language = language()  # each request's thread speaks it (threads start bare)
 
     @property
     def port(self) -> int:
@@ -152,7 +153,8 @@ class _Handler(BaseHTTPRequestHandler):
         if allowed is None:
             return
         try:
-            route(allowed[0])
+            with speaking(self.server.language):
+                route(allowed[0])
         except Exception:  # noqa: BLE001 - reported as the grader's, the server goes on
             traceback.print_exc()
             self._send(HTTPStatus.INTERNAL_SERVER_ERROR, {"error": _("grader error")})

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..assignments import get_assignment
 from ..batch import BATCH_FILE, load_options
-from ..i18n import _, localized
+from ..i18n import _, language, localized, speaking
 from ..journal import Entry, Journal
 from ..judge.kinds.text import ManualCheck
 from ..report.class_reports import ClassReports
@@ -76,6 +76,7 @@ class ReviewSession:
         self._answers: dict[tuple[str, str, str], tuple[Answer, str]] = {}
         self._documents: dict[str, Document] = {}
         self._answers_lock = threading.Lock()
+        self.language = language()  # the reports' language, in the writer's thread too
         self._writer = _ReportWriter(self.write_reports)
 
     def _items(self) -> list[Item]:
@@ -155,7 +156,8 @@ class ReviewSession:
 
     def write_reports(self) -> None:
         """Every report of the class, with the marks as they are now."""
-        self.reports.finish(self.entries)
+        with speaking(self.language):
+            self.reports.finish(self.entries)
 
     def close(self) -> None:
         """Write what is still due (the reports after the last saves)."""
