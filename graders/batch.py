@@ -35,6 +35,7 @@ from .load import read_submission
 from .load.intake import Target
 from .load.submissions import Submission
 from .observe.runner import RunResult, stop_all
+from .rubric import RubricError
 from .score import SubmissionResult
 
 REUSE, REJUDGE, RUN = "reuse", "rejudge", "run"
@@ -294,11 +295,33 @@ def save_options(
     write_atomic(out_dir / BATCH_FILE, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
+def no_class(out: Path) -> RubricError:
+    """The error for a folder that holds no graded class, with the fix."""
+    return RubricError(
+        _(
+            "{out}: no graded class here (no {file}); grade it first with "
+            "`grade SUBMISSIONS --out {out}`"
+        ).format(out=out, file=BATCH_FILE)
+    )
+
+
 def load_options(out_dir: Path) -> tuple[str, dict[str, Any], list[dict[str, str | None]]]:
-    """The assignment, options and missing students a batch in `out_dir` ran with."""
-    data = json.loads((out_dir / BATCH_FILE).read_text(encoding="utf-8"))
-    options = data["options"]
-    for key in ("data_dir", "provided"):
-        if options.get(key):
-            options[key] = Path(options[key])
-    return data["assignment"], options, data.get("missing", [])
+    """The assignment, options and missing students a batch in `out_dir` ran with; a
+    missing or damaged record is a `RubricError` naming the file and the fix."""
+    file = out_dir / BATCH_FILE
+    if not file.is_file():
+        raise no_class(out_dir)
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+        options = data["options"]
+        for key in ("data_dir", "provided"):
+            if options.get(key):
+                options[key] = Path(options[key])
+        return data["assignment"], options, data.get("missing", [])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise RubricError(
+            _(
+                "{file}: not a batch record ({error}); grade the class again with "
+                "`grade SUBMISSIONS --out {out}`"
+            ).format(file=file, error=type(exc).__name__, out=out_dir)
+        ) from None

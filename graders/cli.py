@@ -37,7 +37,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from .assignments import Assignment, all_assignments, detect, get_assignment, rubrics_dir
-from .batch import BATCH_FILE, REJUDGE, REUSE, RUN, Batch, load_options, save_options
+from .batch import BATCH_FILE, REJUDGE, REUSE, RUN, Batch, load_options, no_class, save_options
 from .bundle import BUNDLE_SUFFIX, find_bundle, read_bundle, write_bundle
 from .data import DATASETS, DataError, DataRoot, prepare, resolve_data_root
 from .engine import Grader, Options
@@ -583,27 +583,14 @@ def _batch_folders(out: Path) -> list[Path]:
         return [out]
     found = sorted(p for p in out.iterdir() if (p / BATCH_FILE).is_file()) if out.is_dir() else []
     if not found:
-        raise RubricError(
-            _(
-                "{out}: no graded class here (no {file}); grade it first with "
-                "`grade SUBMISSIONS --out {out}`"
-            ).format(out=out, file=BATCH_FILE)
-        )
+        raise no_class(out)
     return found
 
 
 def _cmd_rejudge(args: argparse.Namespace) -> int:
     status = 0
     for folder in _batch_folders(args.out):
-        try:
-            assignment_id, stored, missing = load_options(folder)
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise RubricError(
-                _(
-                    "{file}: not a batch record ({error}); grade the class again with "
-                    "`grade SUBMISSIONS --out {out}`"
-                ).format(file=folder / BATCH_FILE, error=type(exc).__name__, out=folder)
-            ) from None
+        assignment_id, stored, missing = load_options(folder)
         options = Options(**stored, cache_dir=Path(args.cache_dir) if args.cache_dir else None)
         grader = Grader(get_assignment(assignment_id), options)
         question_ids = [q.id for q in grader.rubric.questions]

@@ -16,12 +16,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from graders.batch import BATCH_FILE
 from graders.cli import main
 from graders.i18n import speaking
 from graders.review.exchange import ExchangeError, export_csv, import_csv
 from graders.review.server import TOKEN_HEADER, ReviewServer, page_words, refusal
 from graders.review.session import FLAGGED, SCORED, ReviewSession
 from graders.review.store import DATABASE, SCHEMA_VERSION, Conflict, ReviewStore, StoreError
+from graders.rubric import RubricError
 
 from .conftest import EXAMPLES
 
@@ -418,3 +420,13 @@ def test_work_done_by_hand_gets_back_what_the_code_missed(tmp_path: Path) -> Non
     assert float(after["q13"]) == item.question.auto_points
     assert float(after["total"]) == float(before["total"]) + item.points
     assert float(after["pending_manual"]) == float(before["pending_manual"]) - item.points
+
+
+def test_a_folder_without_a_graded_class_is_a_clear_error(out: Path, tmp_path: Path) -> None:
+    with pytest.raises(RubricError, match="no graded class here.*grade SUBMISSIONS --out"):
+        ReviewSession(tmp_path / "empty")
+    (out / BATCH_FILE).write_text("[1, 2", encoding="utf-8")
+    with pytest.raises(RubricError, match=r"batch\.json: not a batch record \(JSONDecodeError\)"):
+        ReviewSession(out)
+    assert main(["review", str(tmp_path / "empty")]) == 2
+    assert main(["rejudge", str(out)]) == 2  # the same record, read by the same function

@@ -19,9 +19,11 @@ import pytest
 from graders.review.session import ReviewSession
 from graders.review.store import ReviewStore
 
-from .test_pages_browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, pytestmark  # noqa: F401
+from .conftest import BROWSER_MARKS
+from .test_pages_browser import DESKTOP
 from .test_review import grade_class, write_class
 
+pytestmark = BROWSER_MARKS
 URL = re.compile(r"review page: (http://127\.0\.0\.1:\d+/\?token=\S+)")
 
 
@@ -70,18 +72,6 @@ def review(out: Path) -> Iterator[Review]:
     yield running
     if running.process.poll() is None:
         running.process.kill()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield launched
-        launched.close()
 
 
 def open_page(browser, url: str, errors: list[str]):

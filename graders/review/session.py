@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from ..assignments import get_assignment
-from ..batch import BATCH_FILE, load_options
+from ..batch import load_options
 from ..i18n import _, language, localized, speaking
 from ..journal import Entry, Journal
 from ..judge.kinds.text import ManualCheck
 from ..report.class_reports import ClassReports
-from ..rubric import RubricError
 from ..rubric.models import Question
+from ..score import QuestionResult
 from .answers import Answer
 from .document import Document
 from .marks import Reviews, answer_hash, answer_in, manual_checks
@@ -47,22 +47,7 @@ class ReviewSession:
     """The written answers of the class graded into `out_dir` (`grade SUBMISSIONS --out`)."""
 
     def __init__(self, out_dir: Path, anonymous: bool = False) -> None:
-        if not (out_dir / BATCH_FILE).is_file():
-            raise RubricError(
-                _(
-                    "{out}: no graded class here (no {file}); grade it first with "
-                    "`grade SUBMISSIONS --out {out}`"
-                ).format(out=out_dir, file=BATCH_FILE)
-            )
-        try:
-            assignment_id, _options, missing = load_options(out_dir)
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise RubricError(
-                _(
-                    "{file}: not a batch record ({error}); grade the class again with "
-                    "`grade SUBMISSIONS --out {out}`"
-                ).format(file=out_dir / BATCH_FILE, error=type(exc).__name__, out=out_dir)
-            ) from None
+        assignment_id, _options, missing = load_options(out_dir)
         self.out_dir = out_dir
         self.anonymous = anonymous
         self.rubric = get_assignment(assignment_id).rubric
@@ -165,8 +150,7 @@ class ReviewSession:
 
     def recovered(self, item: Item) -> list[str]:
         """For a check that `recovers` others: how each of those was graded, one line each."""
-        result = self.entries[item.student].result
-        question = next((q for q in result.questions if q.id == item.question.id), None)
+        question = _question_result(self.entries[item.student], item.question.id)
         if question is None:
             return []
         return [
@@ -210,12 +194,15 @@ class ReviewSession:
         }
 
 
+def _question_result(entry: Entry, question: str) -> QuestionResult | None:
+    return next((q for q in entry.result.questions if q.id == question), None)
+
+
 def _points_open(entry: Entry, question: str, check: str) -> float:
     """The most a TA may give for one manual check of `entry` (0: nothing to review)."""
-    for result in entry.result.questions:
-        if result.id == question:
-            return next((c.max_score for c in result.checks if c.id == check), 0.0)
-    return 0.0
+    result = _question_result(entry, question)
+    checks = result.checks if result is not None else []
+    return next((c.max_score for c in checks if c.id == check), 0.0)
 
 
 class _ReportWriter:

@@ -284,9 +284,7 @@ class ReviewStore:
 
     def add_comment(self, question: str, check: str, text: str) -> Comment:
         """A comment for the library of one check (the existing one where the text is known)."""
-        text = text.strip()
-        if not text:
-            raise StoreError(_("a comment needs some text"))
+        text = _comment_text(text)
         with self._transaction() as db:
             db.execute(
                 "INSERT OR IGNORE INTO comments (question, check_id, text) VALUES (?, ?, ?)",
@@ -300,9 +298,7 @@ class ReviewStore:
 
     def edit_comment(self, comment_id: int, text: str) -> Comment:
         """Change a library comment's text: every mark that uses it reads the new text."""
-        text = text.strip()
-        if not text:
-            raise StoreError(_("a comment needs some text"))
+        text = _comment_text(text)
         try:
             with self._transaction() as db:
                 updated = db.execute(
@@ -313,6 +309,13 @@ class ReviewStore:
         if not updated:
             raise StoreError(_("no comment {id}").format(id=comment_id))
         return Comment(comment_id, text)
+
+
+def _comment_text(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise StoreError(_("a comment needs some text"))
+    return text
 
 
 def _now() -> str:
